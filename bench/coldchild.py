@@ -1,0 +1,111 @@
+"""One cold start: `python -S -m bench.coldchild MODULE ATTR EVENT_JSON`.
+
+Run in a fresh process by `bench.coldstart`. Before the timer it imports only
+what AWS Lambda's Python runtime (awslambdaric's bootstrap and marshaller) has
+already imported when it imports a handler: decimal, importlib, json, logging,
+math, os, time, traceback. Anything else a variant needs (typing, dataclasses,
+re, boto3, ...) it pays for. Installs a `sys.meta_path` hook that answers DynamoDB in-process once
+botocore loads its HTTP layer (see `bench.fake_dynamodb`), then times the import
+of MODULE and the first call of MODULE.ATTR(event, context). Prints `ready` as
+soon as the first response exists (the parent timestamps that line: its wall
+time from spawn is the cold start), then one JSON line with the details.
+MODULE `-` measures the bare interpreter.
+"""
+
+# What the Lambda runtime has loaded before the handler module (see the docstring).
+import decimal  # noqa: F401
+import importlib  # noqa: F401
+import json
+import logging  # noqa: F401
+import math  # noqa: F401
+import os  # noqa: F401
+import sys
+import time
+import traceback  # noqa: F401
+
+# Already loaded by runpy (python -m): free.
+from importlib.machinery import ModuleSpec, PathFinder
+from types import ModuleType
+
+
+class _PatchBotocoreOnImport:
+    """Calls `bench.fake_dynamodb.install(module)` once botocore.httpsession is loaded."""
+
+    def find_spec(
+        self, name: str, path: object, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name != "botocore.httpsession":
+            return None
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(name, path)  # type: ignore[arg-type]
+        if spec is None or spec.loader is None:
+            return spec
+        original = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            original(module)
+            from bench.fake_dynamodb import install
+
+            install(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+class _Context:
+    function_name = "bench"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    memory_limit_in_mb = 128
+    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    log_group_name = "/aws/lambda/bench"
+    log_stream_name = "2026/11/24/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def _peak_rss_kb() -> int:
+    """VmHWM of this process image (getrusage's ru_maxrss keeps the parent's across exec)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def main() -> None:
+    module_name, attr, event_text = sys.argv[1], sys.argv[2], sys.argv[3]
+    event = json.loads(event_text)
+    sys.meta_path.insert(0, _PatchBotocoreOnImport())
+    context = _Context()
+    t0 = time.perf_counter()
+    status = 0
+    t1 = t0
+    if module_name != "-":
+        module = __import__(module_name, fromlist=[attr])
+        t1 = time.perf_counter()
+        response = getattr(module, attr)(event, context)
+        status = int(response["statusCode"])
+    t2 = time.perf_counter()
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    out = {
+        "status": status,
+        "import_ms": (t1 - t0) * 1000,
+        "first_call_ms": (t2 - t1) * 1000,
+        "init_ms": (t2 - t0) * 1000,
+        "peak_rss_kb": _peak_rss_kb(),
+        "boto3_imported": "boto3" in sys.modules,
+        "botocore_imported": "botocore" in sys.modules,
+        "dynamodb_calls": list(sys.modules["bench.fake_dynamodb"].CALLS)
+        if "bench.fake_dynamodb" in sys.modules
+        else [],
+        "modules": len(sys.modules),
+    }
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

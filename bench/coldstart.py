@@ -1,0 +1,142 @@
+"""Cold starts: each variant in a fresh process, alternating, several rounds."""
+
+from __future__ import annotations
+
+import compileall
+import json
+import random
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench import config
+from bench.events import OPERATIONS, USERS_OPERATIONS, cases
+from bench.results import ColdStart
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Target:
+    variant: str
+    operation: str
+    module: str
+    attr: str
+
+
+def targets(settings: config.Settings) -> tuple[list[Target], dict[str, str]]:
+    """What to cold-start, and (variant/operation -> reason) for what cannot be."""
+    skipped: dict[str, str] = {}
+    out: list[Target] = [Target(config.INTERPRETER, "-", "-", "-")]
+    for op, handler in config.our_handlers().items():
+        if isinstance(handler, str):
+            skipped[f"ours/{op}"] = handler
+        else:
+            out.append(Target(config.OURS, op, *handler))
+    for name, _, module, attr in config.ALTERNATIVES:
+        if name == "bare_boto3":
+            ops: tuple[str, ...] = USERS_OPERATIONS
+        elif name in config.HEAVY:
+            ops = settings.cold_heavy_operations
+        else:
+            ops = OPERATIONS
+        out.extend(Target(name, op, module, attr) for op in ops)
+    return out, skipped
+
+
+def precompile() -> None:
+    """Make sure every .pyc exists before the first timed run (quietly)."""
+    for folder in (config.SRC, config.BENCH_DIR):
+        compileall.compile_dir(str(folder), quiet=2, workers=1)
+
+
+def run_once(target: Target, event_json: str, cwd: str) -> tuple[float, dict[str, object]]:
+    command = [
+        config.python(),
+        "-S",
+        "-m",
+        "bench.coldchild",
+        target.module,
+        target.attr,
+        event_json,
+    ]
+    env = config.child_env()
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        # Unbuffered: readline() takes exactly the first line, the rest stays in the pipe.
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, bufsize=0
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline().decode("utf-8", "replace")
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        rest = process.stdout.read().decode("utf-8", "replace")
+        process.stdout.close()
+        process.wait(timeout=120)
+        stderr.seek(0)
+        err = stderr.read().decode("utf-8", "replace")
+    if first.strip() != "ready" or process.returncode != 0:
+        tail = (err or first).strip().splitlines()[-3:]
+        raise RuntimeError(" | ".join(tail) or f"exit {process.returncode}")
+    lines = rest.strip().splitlines()
+    if not lines:
+        raise RuntimeError(
+            "no details from the child: " + " | ".join(err.strip().splitlines()[-3:])
+        )
+    details: dict[str, object] = json.loads(lines[-1])
+    return elapsed_ms, details
+
+
+def run(settings: config.Settings, log: Log) -> tuple[list[ColdStart], dict[str, str]]:
+    plan, skipped = targets(settings)
+    events = {c.operation_id: json.dumps(c.event) for c in cases() if c.kind == "valid"}
+    events["-"] = "{}"
+    results = {(t.variant, t.operation): ColdStart(t.variant, t.operation) for t in plan}
+    precompile()
+    rng = random.Random(settings.seed)
+    with tempfile.TemporaryDirectory(prefix="bench-cold-") as cwd:
+        log(
+            f"cold start: {len(plan)} variant/operation pairs, "
+            f"1 warm-up + {settings.cold_rounds} rounds"
+        )
+        alive = []
+        for target in plan:  # warm-up: .pyc, page cache; checks the answer
+            result = results[(target.variant, target.operation)]
+            try:
+                _, details = run_once(target, events[target.operation], cwd)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                result.error = str(error)
+                log(f"  {target.variant}/{target.operation}: {error}")
+                continue
+            result.status = int(str(details["status"]))
+            alive.append(target)
+        groups: dict[str, list[Target]] = {}
+        for target in alive:
+            groups.setdefault(target.operation, []).append(target)
+        for round_no in range(settings.cold_rounds):
+            order = list(groups)
+            rng.shuffle(order)
+            for op in order:
+                members = list(groups[op])
+                rng.shuffle(members)  # back to back, in a new order each round
+                for target in members:
+                    result = results[(target.variant, target.operation)]
+                    if result.error:
+                        continue
+                    try:
+                        elapsed, details = run_once(target, events[target.operation], cwd)
+                    except (RuntimeError, subprocess.TimeoutExpired) as error:
+                        result.error = f"round {round_no + 1}: {error}"
+                        continue
+                    result.process_ms.append(elapsed)
+                    result.init_ms.append(float(str(details["init_ms"])))
+                    result.peak_rss_kb.append(int(str(details["peak_rss_kb"])))
+                    result.boto3_imported = bool(details["boto3_imported"])
+                    calls = details.get("dynamodb_calls")
+                    result.dynamodb_calls = (
+                        [str(c) for c in calls] if isinstance(calls, list) else []
+                    )
+            log(f"  round {round_no + 1}/{settings.cold_rounds} done")
+    return list(results.values()), skipped

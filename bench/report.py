@@ -1,0 +1,466 @@
+"""bench/results.md from one run's results and budget checks (pure: unit-tested)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from bench import config
+from bench.budgets import MET, MISSED, Check
+from bench.events import OPERATIONS, cases
+from bench.results import Results, Warm
+from bench.stats import NONE, TIMES, format_duration, iqr, median, paired_ratio
+
+SERVER_ENDPOINTS = ("GET /hello", "GET /users/{id}", "POST /users")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _x(value: float) -> str:
+    if math.isnan(value):
+        return NONE
+    return f"{value:.2f}{TIMES}" if value < 10 else f"{value:.0f}{TIMES}"
+
+
+def _value(check: Check) -> str:
+    if math.isnan(check.value):
+        return NONE
+    if "p50" in check.budget:
+        return f"{check.value:.2f} ms"
+    if "500 operations" in check.budget:
+        return f"{check.value:.2f} s"
+    if check.budget.startswith("hello never"):
+        return "imported" if check.value else "not imported"
+    return _x(check.value)
+
+
+def _limit(check: Check) -> str:
+    if "p50" in check.budget:
+        return f"{check.comparison} {check.limit:g} ms"
+    if "500 operations" in check.budget:
+        return f"{check.comparison} {check.limit:g} s"
+    if check.budget.startswith("hello never"):
+        return "not imported"
+    return f"{check.comparison} {check.limit:g}{TIMES}"
+
+
+def _worst(checks: Sequence[Check]) -> Check:
+    """The check closest to (or furthest past) its limit."""
+    evaluated = [c for c in checks if not math.isnan(c.value)]
+    if not evaluated:
+        return checks[0]
+    if checks[0].comparison in ("<=", "<"):
+        return max(evaluated, key=lambda c: c.value / c.limit if c.limit else c.value)
+    return min(evaluated, key=lambda c: c.value / c.limit if c.limit else c.value)
+
+
+def budget_lines(checks: Sequence[Check]) -> list[str]:
+    met = sum(c.status == MET for c in checks)
+    missed = sum(c.status == MISSED for c in checks)
+    other = len(checks) - met - missed
+    lines = [f"**{met} of {len(checks)} checks met, {missed} missed, {other} not evaluated.**", ""]
+    groups: dict[str, list[Check]] = {}
+    for check in checks:
+        groups.setdefault(check.budget, []).append(check)
+    rows = []
+    for budget, group in groups.items():
+        worst = _worst(group)
+        status = (
+            MET
+            if all(c.status == MET for c in group)
+            else (MISSED if any(c.status == MISSED for c in group) else "not evaluated")
+        )
+        ok = sum(c.status == MET for c in group)
+        rows.append(
+            [budget, f"{ok}/{len(group)}", worst.subject, _value(worst), _limit(worst), status]
+        )
+    lines += _table(["budget", "checks met", "worst case", "value", "limit", "status"], rows)
+    failing = [c for c in checks if c.status != MET]
+    if failing:
+        lines += ["", "Not met:", ""]
+        for c in failing:
+            detail = f" ({c.note})" if c.note else ""
+            lines.append(
+                f"- {c.budget}, {c.subject}: {_value(c)} vs {_limit(c)}, {c.status}{detail}"
+            )
+    return lines
+
+
+def cold_lines(results: Results) -> list[str]:
+    variants = [config.OURS, "bare", "bare_boto3", "openapi_core", "powertools", "chalice"]
+    header = ["variant", *OPERATIONS, "peak RSS"]
+    rows: list[list[str]] = []
+    interpreter = results.cold_of(config.INTERPRETER, "-")
+    for variant in variants:
+        row = [config.LABELS[variant]]
+        rss: list[int] = []
+        for op in OPERATIONS:
+            cold = results.cold_of(variant, op)
+            if cold is None:
+                row.append("")
+                continue
+            if cold.error or not cold.process_ms:
+                row.append("error" if cold.error else NONE)
+                continue
+            cell = format_duration(median(cold.process_ms) / 1000)
+            base = results.cold_of(config.COLD_BASELINE.get(op, config.COLD_USERS_BASELINE), op)
+            if (
+                variant != base_name(op)
+                and base
+                and base.process_ms
+                and len(base.process_ms) == len(cold.process_ms)
+            ):
+                cell += f" ({_x(paired_ratio(cold.process_ms, base.process_ms))})"
+            row.append(cell)
+            rss += cold.peak_rss_kb
+        row.append(f"{median(rss) / 1024:.0f} MB" if rss else NONE)
+        rows.append(row)
+    lines = [
+        "Fresh process with `.pyc` present: spawn, import, first call with a valid event; "
+        "median of the rounds. In brackets: paired ratio to the budget's baseline "
+        f"({config.LABELS['bare']} for hello, {config.LABELS['bare_boto3']} for the users "
+        "operations). DynamoDB answers in-process at botocore's HTTP layer.",
+        "",
+    ]
+    lines += _table(header, rows)
+    if interpreter and interpreter.process_ms:
+        lines += [
+            "",
+            f"Interpreter alone (`python -S`, nothing imported): "
+            f"{format_duration(median(interpreter.process_ms) / 1000)}, "
+            f"{median(interpreter.peak_rss_kb) / 1024:.0f} MB.",
+        ]
+    ours = [c for c in results.cold if c.variant == config.OURS and c.init_ms]
+    if ours:
+        parts = [f"{c.operation} {format_duration(median(c.init_ms) / 1000)}" for c in ours]
+        lines += ["", "Ours, in-process import + first call only: " + ", ".join(parts) + "."]
+    errors = [c for c in results.cold if c.error]
+    for c in errors:
+        lines.append(
+            f"- error: {config.LABELS.get(c.variant, c.variant)} / {c.operation}: {c.error}"
+        )
+    return lines
+
+
+def base_name(op: str) -> str:
+    return config.COLD_BASELINE.get(op, config.COLD_USERS_BASELINE)
+
+
+def _paired(found: dict[str, Warm | None], a: str, b: str) -> str:
+    wa, wb = found[a], found[b]
+    if not wa or not wb or not wa.us or not wb.us or len(wa.us) != len(wb.us):
+        return NONE
+    return _x(paired_ratio(wa.us, wb.us))
+
+
+def warm_lines(results: Results) -> list[str]:
+    variants = list(config.WARM_VARIANTS)
+    header = [
+        "request",
+        *(config.LABELS[v] for v in variants),
+        "ours / bare",
+        "openapi-core / ours",
+        "Powertools / ours",
+        "Chalice / ours",
+    ]
+    rows: list[list[str]] = []
+    for case in cases():
+        row = [f"{case.operation_id} {case.kind}"]
+        found = {v: results.warm_of(v, case.operation_id, case.kind) for v in variants}
+        for v in variants:
+            w = found[v]
+            if w is None or w.error or not w.us:
+                row.append("error" if w is not None and w.error else NONE)
+            else:
+                row.append(f"{median(w.us):.1f} µs ±{iqr(w.us) / 2:.1f}")
+        ours = found[config.OURS]
+        row.append(_paired(found, config.OURS, "bare") if ours else NONE)
+        row += [
+            _paired(found, other, config.OURS)
+            for other in ("openapi_core", "powertools", "chalice")
+        ]
+        rows.append(row)
+    lines = [
+        "Per request, handler called in-process, DynamoDB replaced by the same in-memory table "
+        "for every variant; median of the rounds (± half the interquartile range). "
+        "Ratios are paired per round.",
+        "",
+    ]
+    lines += _table(header, rows)
+    for w in results.warm:
+        if w.error:
+            label = config.LABELS.get(w.variant, w.variant)
+            lines.append(f"- error: {label} / {w.operation} {w.kind}: {w.error}")
+    return lines
+
+
+SERVER_MODES = {
+    "keep-alive": "HTTP/1.1 keep-alive connections (the budgets)",
+    "new connection": "a new TCP connection for every request (`Connection: close`)",
+}
+
+
+def _server_rows(results: Results, concurrencies: Sequence[int], mode: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for endpoint in SERVER_ENDPOINTS:
+        for c in concurrencies:
+            ours = results.server_of("ours", endpoint, c, mode)
+            other = results.server_of("chalice", endpoint, c, mode)
+            if not ours or not other or not ours.rps or not other.rps:
+                continue
+            rows.append(
+                [
+                    endpoint,
+                    str(c),
+                    f"{median(ours.rps):.0f}",
+                    f"{median(other.rps):.0f}",
+                    _x(median(ours.rps) / median(other.rps)) if median(other.rps) else NONE,
+                    f"{median(ours.p50_ms):.2f} / {median(ours.p99_ms):.1f}",
+                    f"{median(other.p50_ms):.2f} / {median(other.p99_ms):.1f}",
+                    f"{ours.errors} / {other.errors}",
+                ]
+            )
+    return rows
+
+
+def server_lines(results: Results, concurrencies: Sequence[int]) -> list[str]:
+    if not results.server:
+        return [f"Not measured: {results.skipped.get('server', 'section not run')}."]
+    lines = [
+        "`python -m codegen serve` (defaults: response validation on, one log line per request) "
+        "vs `chalice local` serving the same API; both on embedded moto, 127.0.0.1. "
+        "Closed-loop clients (Python threads, `http.client`), median of the rounds.",
+    ]
+    header = [
+        "endpoint",
+        "clients",
+        "ours req/s",
+        "chalice local req/s",
+        "ours / chalice",
+        "ours p50 / p99 ms",
+        "chalice p50 / p99 ms",
+        "errors (ours / chalice)",
+    ]
+    for mode, title in SERVER_MODES.items():
+        rows = _server_rows(results, concurrencies, mode)
+        if rows:
+            lines += ["", f"With {title}:", "", *_table(header, rows)]
+    for run in results.server:
+        if run.error:
+            lines.append(
+                f"- first error, {run.server} {run.endpoint} c={run.concurrency} ({run.mode}): "
+                f"{run.error}"
+            )
+    return lines
+
+
+def generator_lines(results: Results) -> list[str]:
+    if not results.generator:
+        return [f"Not measured: {results.skipped.get('generator', 'section not run')}."]
+    rows = []
+    for g in sorted(results.generator, key=lambda g: g.operations):
+        if g.error or not g.seconds:
+            rows.append([g.label, str(g.operations), "error: " + (g.error or "no data"), NONE])
+            continue
+        t = median(g.seconds)
+        rows.append([g.label, str(g.operations), f"{t:.2f} s", f"{t / g.operations * 1000:.1f} ms"])
+    return [
+        "`python -m codegen generate --spec SPEC` in a fresh folder, wall time including the "
+        "interpreter start; median of the rounds.",
+        "",
+        *_table(["spec", "operations", "time", "per operation"], rows),
+    ]
+
+
+def package_lines(results: Results) -> list[str]:
+    p = results.package
+    if p.skipped:
+        return [f"Not measured: {p.skipped}."]
+    if not p.unzipped_bytes:
+        return ["Not measured."]
+    parts = ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in p.largest)
+    return [
+        f"`sam build` ({p.build_seconds:.1f} s): {p.functions} functions, each "
+        f"{p.unzipped_bytes / 1024:.1f} KB unzipped in {p.files} files, "
+        f"{p.zipped_bytes / 1024:.1f} KB zipped. By top-level folder: {parts}.",
+    ]
+
+
+def machine_lines(results: Results) -> list[str]:
+    m = results.machine
+    rows = [[key, str(value)] for key, value in m.items() if key != "versions"]
+    versions = m.get("versions", {})
+    rows.append(["versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))])
+    return _table(["", ""], rows)
+
+
+def method_notes(results: Results) -> list[str]:
+    """What the numbers mean, plus observations the run itself supports."""
+    notes = [
+        "Cold start: `python -S -m bench.coldchild` in a fresh process (site's .pth hooks of "
+        "this machine are no part of any variant); before the timer it imports only what AWS "
+        "Lambda's Python runtime has loaded when it imports a handler (json, logging, decimal, "
+        "traceback, os, math, importlib). DynamoDB is answered in-process by replacing "
+        "botocore's HTTP send (`bench/fake_dynamodb.py`), installed when botocore loads it: the "
+        "whole boto3 stack runs, no socket is opened. moto's `mock_aws` is not used there "
+        "because it imports boto3 before the timer and would hide the boto3 import.",
+        "Warm: every variant's DynamoDB table is the same in-memory `MemTable` "
+        "(`bench/alternatives/memtable.py`); ours through `utils.dynamodb`'s table cache.",
+        "The alternatives (`bench/alternatives/`) implement the same operations and rules; "
+        "Powertools answers validation errors with 422 (its default), the others 400.",
+    ]
+    keep = results.server_of("chalice", "GET /hello", 1)
+    fresh = results.server_of("chalice", "GET /hello", 1, "new connection")
+    if keep and keep.p50_ms and median(keep.p50_ms) >= 30:
+        text = (
+            f"chalice local answers a keep-alive request after {median(keep.p50_ms):.0f} ms "
+            "(p50, 1 client)"
+        )
+        if fresh and fresh.p50_ms:
+            text += f" but a new connection after {median(fresh.p50_ms):.1f} ms"
+        text += (
+            ": consistent with its handler writing headers and body in two sends, so Nagle's "
+            "algorithm holds the body until the client's delayed ACK (about 40 ms). Real "
+            "HTTP/1.1 clients keep connections alive, so the budget uses that mode."
+        )
+        notes.append(text)
+    return notes
+
+
+def render(
+    results: Results, checks: Sequence[Check], concurrencies: Sequence[int] = (1, 8, 32)
+) -> str:
+    mode = "quick (`python -m bench --quick`)" if results.quick else "full (`python -m bench`)"
+    seconds = sum(results.section_seconds.values())
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run: {mode}, {seconds:.0f} s. Written by `python -m bench`; do not edit. "
+        "Every ratio compares measurements of the same run, taken alternating over "
+        f"several rounds: {results.settings.get('cold_rounds', '?')} cold-start rounds, "
+        f"{results.settings.get('warm_rounds', '?')} warm rounds, "
+        f"{results.settings.get('server_rounds', '?')} server rounds.",
+        "",
+        "![results](results.png)",
+        "",
+        "## Budgets (issue 5)",
+        "",
+        *budget_lines(checks),
+        "",
+        "## Cold start",
+        "",
+        *cold_lines(results),
+        "",
+        "## Warm per-request overhead",
+        "",
+        *warm_lines(results),
+        "",
+        "## Local server",
+        "",
+        *server_lines(results, concurrencies),
+        "",
+        "## Generator",
+        "",
+        *generator_lines(results),
+        "",
+        "## Package",
+        "",
+        *package_lines(results),
+        "",
+        "## Machine",
+        "",
+        *machine_lines(results),
+    ]
+    lines += ["", "## Method", "", *(f"- {n}" for n in [*method_notes(results), *results.notes])]
+    skipped = {k: v for k, v in results.skipped.items() if "/" in k}
+    if skipped:
+        lines += ["", "Skipped: " + "; ".join(f"{k}: {v}" for k, v in sorted(skipped.items()))]
+    return "\n".join(lines) + "\n"
+
+
+def _cold_cell(results: Results, variant: str, op: str) -> str:
+    cold = results.cold_of(variant, op)
+    if cold is None or cold.error or not cold.process_ms:
+        return NONE
+    return format_duration(median(cold.process_ms) / 1000)
+
+
+def _warm_cell(results: Results, variant: str, op: str, kind: str) -> str:
+    variant = "bare" if variant == "bare_boto3" else variant  # the same code, table stubbed
+    warm = results.warm_of(variant, op, kind)
+    if warm is None or warm.error or not warm.us:
+        return NONE
+    return f"{median(warm.us):.1f} µs"
+
+
+def readme_section(results: Results, checks: Sequence[Check], minutes: float) -> str:
+    """The README's Performance section (bench/README-section.md), from a full run."""
+    rows = []
+    for variant in (config.OURS, "bare", "bare_boto3", "openapi_core", "powertools", "chalice"):
+        rss = [kb for c in results.cold if c.variant == variant for kb in c.peak_rss_kb]
+        rows.append(
+            [
+                config.LABELS[variant],
+                _cold_cell(results, variant, "hello"),
+                _cold_cell(results, variant, "createUser"),
+                _warm_cell(results, variant, "createUser", "valid"),
+                _warm_cell(results, variant, "createUser", "invalid"),
+                f"{max(rss) / 1024:.0f} MB" if rss else NONE,
+            ]
+        )
+    met = sum(c.met for c in checks)
+    missed = sorted({c.budget for c in checks if not c.met})
+    lines = [
+        "## Performance",
+        "",
+        "Measured side by side in one run (alternating, several rounds, medians; "
+        "2-core machine, CPython 3.11). Cold start: fresh process, import + first call, "
+        "DynamoDB answered in-process. Warm: per request, DynamoDB stubbed identically for all.",
+        "",
+        *_table(
+            [
+                "variant",
+                "cold start GET /hello",
+                "cold start POST /users",
+                "warm POST /users, valid",
+                "warm POST /users, invalid",
+                "peak RSS",
+            ],
+            rows,
+        ),
+        "",
+    ]
+    facts = []
+    server = results.server_of("ours", "GET /users/{id}", 1)
+    other = results.server_of("chalice", "GET /users/{id}", 1)
+    if server and other and server.rps and other.rps:
+        facts.append(
+            f"local server, GET /users/{{id}}, 1 client: {median(server.rps):.0f} req/s, "
+            f"p50 {median(server.p50_ms):.1f} ms (`chalice local`: {median(other.rps):.0f} req/s)"
+        )
+    big = next((g for g in results.generator if g.operations == 500 and g.seconds), None)
+    if big:
+        facts.append(f"generator on a 500-operation spec: {median(big.seconds):.1f} s")
+    if results.package.unzipped_bytes:
+        facts.append(
+            f"Lambda package (`sam build`): {results.package.unzipped_bytes / 1024:.0f} KB, "
+            f"{results.package.zipped_bytes / 1024:.0f} KB zipped"
+        )
+    if facts:
+        lines += ["; ".join(facts) + ".", ""]
+    lines.append(f"Budgets of issue 5: {met} of {len(checks)} checks met.")
+    if missed:
+        lines.append("Not met: " + "; ".join(missed) + ". Details in bench/results.md.")
+    lines += [
+        "",
+        "![benchmark](bench/results.png)",
+        "",
+        f"Re-run: `pip install -e '.[dev,bench]' && python -m bench` (about {minutes:.0f} min; "
+        "`--quick` for a short run); it rewrites bench/results.md and bench/results.png and "
+        "exits non-zero when a budget is missed.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,479 @@
+"""API Gateway's DefinitionBody: the spec, made importable, plus `x-amazon-apigateway-*`.
+
+`definition_body(api)` returns the inline OpenAPI document of the `AWS::Serverless::Api`
+as plain JSON data; CloudFormation intrinsics are long-form dicts (`{"Fn::Sub": ...}`),
+which `codegen.sam` prints as `!Sub`. What it adds to the spec:
+
+- an `aws_proxy` integration per operation: with an inline DefinitionBody the SAM Api
+  *event* only creates the Lambda permission (SAM adds integrations only to a body it
+  generates itself);
+- request validation (`all`) on every operation; API Gateway checks models and the
+  presence of required parameters only, so it is a first line: the Lambda validates fully;
+- gateway responses, so every response API Gateway makes itself carries the CORS headers
+  and the `{"message": ...}` envelope (by default they carry no CORS headers at all and
+  browsers hide the real error);
+- an OPTIONS preflight (mock) on every path, `x-amazon-apigateway-any-method` (mock, 405
+  with `Allow`) on every path, and a mock 404 on `/` and `/{proxy+}`. Without them API
+  Gateway answers both an unknown path and an undeclared method with 403 "Missing
+  Authentication Token". Precedence: an explicitly declared method beats ANY on the same
+  resource, and a declared resource beats the greedy `/{proxy+}` (which does not match
+  `/` itself, hence the separate root entry).
+
+Schemas are down-converted for API Gateway's draft-04 models (`_Schemas`, `_DROPPED_KEYWORDS`)
+in this body only; openapi.yaml and `Api.document` are never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from codegen.errors import SpecError, join_pointer, unescape_token
+from codegen.model import Api, Operation
+
+API_LOGICAL_ID = "Api"
+REQUEST_VALIDATOR = "all"
+ANY_METHOD = "x-amazon-apigateway-any-method"
+INTEGRATION = "x-amazon-apigateway-integration"
+CATCH_ALL_PATH = "/{proxy+}"
+PREFLIGHT_MAX_AGE = "600"
+
+_SCHEMA_PREFIX = "#/components/schemas/"
+_OPERATION_KEYS = ("operationId", "summary", "description", "tags")
+_PARAMETER_KEYS = ("name", "in", "required", "description")
+_STATUS_CODE = re.compile(r"^[1-5][0-9][0-9]$")
+_ALPHANUMERIC = re.compile(r"^[0-9A-Za-z]+$")
+
+# Keywords API Gateway's models reject or ignore, or that only annotate. Each is removed
+# from every schema in the body; what they constrained is checked by the Lambda instead.
+# - discriminator: a hard import error; oneOf/anyOf, additionalProperties, readOnly,
+#   writeOnly, example(s), exclusiveMinimum/Maximum: unsupported (and FailOnWarnings turns
+#   an import warning into a failed deployment);
+# - nullable: dropped by API Gateway, which would then reject null; handled below;
+# - format (all of them): int32/int64 on numbers and decimal are unsupported, and the
+#   string formats API Gateway's Java validator knows (email, date-time) disagree with the
+#   Lambda's on edge cases, so the gateway could 400 a request the spec allows.
+_DROPPED_KEYWORDS = frozenset(
+    {
+        "discriminator",
+        "oneOf",
+        "anyOf",
+        "additionalProperties",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "example",
+        "examples",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "format",
+        "xml",
+        "externalDocs",
+        "deprecated",
+    }
+)
+
+
+def function_logical_id(operation: Operation) -> str:
+    """The logical id of the operation's function, e.g. `GetUserFunction`."""
+    return f"{operation.class_name}Function"
+
+
+def cors_allow_headers(api: Api) -> str:
+    """`Access-Control-Allow-Headers`: Content-Type plus every declared header parameter."""
+    names = {"Content-Type"}
+    for operation in api.operations:
+        names.update(p.name for p in operation.parameters if p.location == "header")
+    return ",".join(sorted(names, key=str.lower))
+
+
+def definition_body(api: Api) -> dict[str, Any]:
+    """The DefinitionBody of the API Gateway REST API rendered from `api`."""
+    document = copy.deepcopy(dict(api.document))  # never mutate the caller's document
+    if document.get("security"):
+        # Dropping it would silently publish an open API; authorizers need their own design.
+        raise SpecError("security is not supported by the API Gateway renderer", "/security")
+    refs = _Refs(document)
+    schemas = _Schemas(document, refs)
+    cors = _cors_headers(api)
+    body: dict[str, Any] = {
+        "openapi": document.get("openapi", "3.0.1"),
+        "info": _info(document),
+        "paths": _paths(api, document, refs, schemas, cors),
+        "components": {"schemas": schemas.components()},
+        "x-amazon-apigateway-request-validators": {
+            REQUEST_VALIDATOR: {"validateRequestBody": True, "validateRequestParameters": True}
+        },
+        "x-amazon-apigateway-gateway-responses": gateway_responses(cors),
+    }
+    if not body["components"]["schemas"]:
+        del body["components"]
+    return body
+
+
+def gateway_responses(cors: Mapping[str, str]) -> dict[str, Any]:
+    """Every response API Gateway makes itself: CORS headers + `{"message": ...}`.
+
+    Templates may use only `$context`, `$stageVariables` and request parameters.
+    `$context.error.messageString` is already a quoted JSON string;
+    `$context.error.validationErrorString` is not (AWS's own examples quote it).
+    DEFAULT_4XX/5XX get no statusCode: setting one would change the status of every
+    other 4XX/5XX response. REQUEST_TOO_LARGE (413) cannot be customised.
+    """
+    message = '{"message":$context.error.messageString}'
+
+    def fixed(text: str) -> str:
+        return json.dumps({"message": text}, separators=(",", ":"))
+
+    responses: list[tuple[str, str | None, str]] = [
+        ("DEFAULT_4XX", None, message),
+        ("DEFAULT_5XX", None, message),
+        (
+            "BAD_REQUEST_BODY",
+            "400",
+            '{"message":"Invalid request","errors":[{"location":"body",'
+            '"detail":"$context.error.validationErrorString"}]}',
+        ),
+        (
+            "BAD_REQUEST_PARAMETERS",
+            "400",
+            '{"message":"Invalid request","errors":[{"location":"parameters",'
+            '"detail":$context.error.messageString}]}',
+        ),
+        # No route matched: the API has no IAM auth, so this is a 404, not a 403.
+        ("MISSING_AUTHENTICATION_TOKEN", "404", fixed("Not found")),
+        ("RESOURCE_NOT_FOUND", "404", fixed("Not found")),
+        ("UNSUPPORTED_MEDIA_TYPE", "415", fixed("Content-Type must be application/json")),
+        ("THROTTLED", "429", fixed("Too many requests")),
+        ("INTEGRATION_TIMEOUT", "504", fixed("Endpoint request timed out")),
+    ]
+    parameters = {f"gatewayresponse.header.{name}": _quoted(v) for name, v in cors.items()}
+    result: dict[str, Any] = {}
+    for response_type, status, template in responses:
+        entry: dict[str, Any] = {} if status is None else {"statusCode": status}
+        entry["responseParameters"] = dict(parameters)
+        entry["responseTemplates"] = {"application/json": template}
+        result[response_type] = entry
+    return result
+
+
+# --- paths ----------------------------------------------------------------------------------
+
+
+def _paths(
+    api: Api,
+    document: Mapping[str, Any],
+    refs: _Refs,
+    schemas: _Schemas,
+    cors: Mapping[str, str],
+) -> dict[str, Any]:
+    by_path: dict[str, list[Operation]] = {}
+    for operation in api.operations:
+        by_path.setdefault(operation.path, []).append(operation)
+    spec_paths = document.get("paths", {})
+    paths: dict[str, Any] = {}
+    for path, operations in by_path.items():
+        spec_item = refs.resolve(spec_paths.get(path, {}))
+        item: dict[str, Any] = {}
+        shared = _parameters(spec_item.get("parameters", ()), refs, schemas)
+        if shared:
+            item["parameters"] = shared
+        for operation in operations:
+            spec_operation = refs.resolve(spec_item.get(operation.method.lower(), {}))
+            item[operation.method.lower()] = _operation(operation, spec_operation, refs, schemas)
+        declared = [op.method.upper() for op in operations]
+        if "OPTIONS" not in declared:
+            item["options"] = _preflight(declared, cors)
+        item[ANY_METHOD] = _method_not_allowed(sorted({*declared, "OPTIONS"}), cors)
+        paths[path] = item
+    if "/" not in paths:
+        paths["/"] = {ANY_METHOD: _not_found(cors)}
+    if not any(path.endswith("+}") for path in paths):
+        paths[CATCH_ALL_PATH] = {
+            "parameters": [
+                {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            ANY_METHOD: _not_found(cors),
+        }
+    return paths
+
+
+def _operation(
+    operation: Operation, spec: Mapping[str, Any], refs: _Refs, schemas: _Schemas
+) -> dict[str, Any]:
+    if "security" in spec or "callbacks" in spec:
+        raise SpecError(
+            "security and callbacks are not supported by the API Gateway renderer",
+            operation.pointer,
+        )
+    out: dict[str, Any] = {key: copy.deepcopy(spec[key]) for key in _OPERATION_KEYS if key in spec}
+    parameters = _parameters(spec.get("parameters", ()), refs, schemas)
+    if parameters:
+        out["parameters"] = parameters
+    if "requestBody" in spec:
+        out["requestBody"] = _request_body(refs.resolve(spec["requestBody"]), schemas)
+    out["responses"] = _responses(spec.get("responses", {}), refs, schemas)
+    out["x-amazon-apigateway-request-validator"] = REQUEST_VALIDATOR
+    out[INTEGRATION] = {
+        "type": "aws_proxy",
+        "httpMethod": "POST",  # Lambda is always invoked with POST, whatever the method
+        "uri": {
+            "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path"
+            f"/2015-03-31/functions/${{{function_logical_id(operation)}.Arn}}/invocations"
+        },
+        "passthroughBehavior": "when_no_match",
+    }
+    return out
+
+
+def _parameters(
+    spec_parameters: Iterable[Any], refs: _Refs, schemas: _Schemas
+) -> list[dict[str, Any]]:
+    result = []
+    for raw in spec_parameters:
+        parameter = refs.resolve(raw)
+        if parameter.get("in") == "cookie":
+            continue  # API Gateway has no cookie parameters; the Lambda checks them
+        out = {key: parameter[key] for key in _PARAMETER_KEYS if key in parameter}
+        if "schema" in parameter:
+            out["schema"] = schemas.convert(parameter["schema"])
+        result.append(out)
+    return result
+
+
+def _request_body(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "description" in spec:
+        out["description"] = spec["description"]
+    out["content"] = _content(spec.get("content", {}), schemas)
+    if "required" in spec:
+        out["required"] = spec["required"]
+    return out
+
+
+def _responses(spec: Mapping[str, Any], refs: _Refs, schemas: _Schemas) -> dict[str, Any]:
+    """Method responses: numeric codes only (no `default`, `4XX`), no links or examples."""
+    out: dict[str, Any] = {}
+    for status, raw in spec.items():
+        if not _STATUS_CODE.match(str(status)):
+            continue
+        response = refs.resolve(raw)  # API Gateway rejects a `$ref` as a whole response
+        entry: dict[str, Any] = {"description": response.get("description", "")}
+        headers = {
+            name: _header(refs.resolve(header), schemas)
+            for name, header in response.get("headers", {}).items()
+        }
+        if headers:
+            entry["headers"] = headers
+        if "content" in response:
+            entry["content"] = _content(response["content"], schemas)
+        out[str(status)] = entry
+    return out or {"200": {"description": "Success"}}
+
+
+def _header(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "description" in spec:
+        out["description"] = spec["description"]
+    out["schema"] = schemas.convert(spec.get("schema", {"type": "string"}))
+    return out
+
+
+def _content(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
+    return {
+        media_type: ({"schema": schemas.convert(media["schema"])} if "schema" in media else {})
+        for media_type, media in spec.items()
+    }
+
+
+# --- mock integrations ----------------------------------------------------------------------
+
+
+def _mock(status: str, parameters: Mapping[str, str], body: str | None) -> dict[str, Any]:
+    """A mock integration whose default response is `status`.
+
+    The request template is what makes a mock answer at all; `passthroughBehavior: never`
+    turns a body of another media type into a clean 415 (UNSUPPORTED_MEDIA_TYPE, with CORS)
+    instead of a 500 from a mock that cannot read a statusCode out of a passed-through body.
+    A request without a body counts as application/json.
+    """
+    response: dict[str, Any] = {
+        "statusCode": status,
+        "responseParameters": {
+            f"method.response.header.{name}": _quoted(value) for name, value in parameters.items()
+        },
+    }
+    if body is not None:
+        response["responseTemplates"] = {"application/json": body}
+    return {
+        "type": "mock",
+        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+        "passthroughBehavior": "never",
+        "responses": {"default": response},
+    }
+
+
+def _mock_method(
+    summary: str, status: str, headers: Mapping[str, str], body: str | None
+) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "responses": {
+            status: {
+                "description": summary,
+                "headers": {name: {"schema": {"type": "string"}} for name in headers},
+            }
+        },
+        INTEGRATION: _mock(status, headers, body),
+    }
+
+
+def _preflight(methods: list[str], cors: Mapping[str, str]) -> dict[str, Any]:
+    headers = {
+        **cors,
+        "Access-Control-Allow-Methods": ",".join(sorted({*methods, "OPTIONS"})),
+        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+    }
+    return _mock_method("CORS preflight", "204", headers, None)
+
+
+def _method_not_allowed(allowed: list[str], cors: Mapping[str, str]) -> dict[str, Any]:
+    headers = {"Allow": ", ".join(allowed), **cors}
+    return _mock_method("Method not allowed", "405", headers, '{"message":"Method not allowed"}')
+
+
+def _not_found(cors: Mapping[str, str]) -> dict[str, Any]:
+    return _mock_method("No such resource", "404", cors, '{"message":"Not found"}')
+
+
+def _cors_headers(api: Api) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Headers": cors_allow_headers(api),
+    }
+
+
+def _quoted(value: str) -> str:
+    """A static header value in a mapping: API Gateway wants it in single quotes."""
+    return f"'{value}'"
+
+
+def _info(document: Mapping[str, Any]) -> dict[str, Any]:
+    info = document.get("info", {})
+    out = {key: info[key] for key in ("title", "version") if key in info}
+    if "description" in info:
+        out["description"] = info["description"]
+    return out
+
+
+# --- references and schemas -----------------------------------------------------------------
+
+
+class _Refs:
+    """Resolves local `$ref`s (parameters, request bodies, responses, headers, path items)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self._document = document
+
+    def resolve(self, node: Any, _depth: int = 0) -> Mapping[str, Any]:
+        if not isinstance(node, Mapping):
+            return {}
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            return node
+        if _depth > 32 or not ref.startswith("#/"):
+            raise SpecError(f"cannot resolve $ref {ref!r}", "")
+        target: Any = self._document
+        for token in ref[2:].split("/"):
+            if not isinstance(target, Mapping) or unescape_token(token) not in target:
+                raise SpecError(f"$ref {ref!r} points nowhere", "")
+            target = target[unescape_token(token)]
+        return self.resolve(target, _depth + 1)
+
+
+class _Schemas:
+    """Schemas down-converted for API Gateway models (draft-04, alphanumeric names)."""
+
+    def __init__(self, document: Mapping[str, Any], refs: _Refs) -> None:
+        raw = document.get("components", {}).get("schemas", {})
+        self._components: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+        self._refs = refs
+        self._names = _model_names(self._components)
+
+    def components(self) -> dict[str, Any]:
+        return {
+            self._names[name]: self.convert(schema, join_pointer("/components/schemas", name))
+            for name, schema in self._components.items()
+        }
+
+    def convert(self, schema: Any, pointer: str = "") -> Any:
+        if not isinstance(schema, Mapping):
+            return copy.deepcopy(schema)
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return {"$ref": self._rename(ref, pointer)}
+        hidden = self._hidden_properties(schema.get("properties", {}))
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key in _DROPPED_KEYWORDS or key.startswith("x-"):
+                continue
+            if key == "properties" and isinstance(value, Mapping):
+                out[key] = {name: self.convert(sub, pointer) for name, sub in value.items()}
+            elif key in ("items", "not"):
+                out[key] = self.convert(value, pointer)
+            elif key == "allOf" and isinstance(value, list):
+                out[key] = [self.convert(sub, pointer) for sub in value]
+            elif key == "required" and isinstance(value, list):
+                # Draft-04 forbids an empty `required`; readOnly/writeOnly properties are
+                # required in one direction only and models are shared by both.
+                kept = [name for name in value if name not in hidden]
+                if kept:
+                    out[key] = kept
+            else:
+                out[key] = copy.deepcopy(value)
+        if schema.get("nullable") is True:
+            # OpenAPI 3.0 has no `type: [T, "null"]`; drop the type so null gets through.
+            out.pop("type", None)
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"].append(None)
+        return out
+
+    def _hidden_properties(self, properties: Any) -> set[str]:
+        if not isinstance(properties, Mapping):
+            return set()
+        hidden = set()
+        for name, sub in properties.items():
+            resolved = self._refs.resolve(sub)
+            if resolved.get("readOnly") is True or resolved.get("writeOnly") is True:
+                hidden.add(name)
+        return hidden
+
+    def _rename(self, ref: str, pointer: str) -> str:
+        if not ref.startswith(_SCHEMA_PREFIX):
+            raise SpecError(f"schema $ref {ref!r} must point into #/components/schemas", pointer)
+        name, _, rest = ref[len(_SCHEMA_PREFIX) :].partition("/")
+        name = unescape_token(name)
+        if name not in self._names:
+            raise SpecError(f"schema $ref {ref!r} points nowhere", pointer)
+        if rest:
+            raise SpecError(f"schema $ref {ref!r} must name a whole schema", pointer)
+        return _SCHEMA_PREFIX + self._names[name]
+
+
+def _model_names(components: Mapping[str, Any]) -> dict[str, str]:
+    """Spec schema name -> API Gateway model name (alphanumeric, unique, stable)."""
+    names = {name: name for name in components if _ALPHANUMERIC.match(name)}
+    taken = set(names)
+    for name in components:
+        if name in names:
+            continue
+        base = re.sub(r"[^0-9A-Za-z]", "", name) or "Model"
+        candidate, counter = base, 2
+        while candidate in taken:
+            candidate, counter = f"{base}{counter}", counter + 1
+        names[name] = candidate
+        taken.add(candidate)
+    return {name: names[name] for name in components}  # spec order

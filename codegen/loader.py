@@ -1,0 +1,196 @@
+"""Read openapi.yaml into plain Python data and make sure it is valid OpenAPI 3.0.
+
+Only this module touches YAML and openapi-spec-validator. It returns the document
+as JSON-compatible data (str keys, no dates), so every renderer can dump it to JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from codegen.errors import SpecError, join_pointer, unescape_token
+
+_MAX_MESSAGE = 300
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings and refuses duplicate keys.
+
+    YAML 1.1 turns `2026-11-24` into a `datetime.date`, which is not JSON and which
+    the spec validator and `json.dumps` reject; OpenAPI wants the string. A duplicate
+    key silently overrides the first in PyYAML, which hides real mistakes in a spec.
+    """
+
+
+# Drop the timestamp resolver (copy the table first: it is shared with SafeLoader).
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        # Unquoted status codes (`200:`) load as ints; OpenAPI means the string.
+        if isinstance(key, int) and not isinstance(key, bool):
+            key = str(key)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"mapping key {key!r} is not a string", key_node.start_mark
+            )
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_SpecLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse the file with a safe loader; every failure is a `SpecError`."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise SpecError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"{path} is not valid UTF-8") from None
+    try:
+        return yaml.load(text, Loader=_SpecLoader)  # a SafeLoader subclass: safe
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path.name} is not valid YAML: {_one_line(str(exc))}") from None
+    except RecursionError:
+        raise SpecError(f"{path.name} is nested too deeply") from None
+
+
+def check_version(document: Any) -> dict[str, Any]:
+    """Accept OpenAPI 3.0.x only: API Gateway imports 2.0 and 3.0, and we render 3.0."""
+    if not isinstance(document, dict):
+        raise SpecError("the document must be a mapping (an OpenAPI object)")
+    if "swagger" in document:
+        raise SpecError(
+            "Swagger/OpenAPI 2.0 is not supported; convert it to OpenAPI 3.0", "/swagger"
+        )
+    version = document.get("openapi")
+    if not isinstance(version, str):
+        raise SpecError("missing `openapi: 3.0.x` version field", "/openapi")
+    if not version.startswith("3.0."):
+        raise SpecError(
+            f"OpenAPI {version} is not supported: only 3.0.x (API Gateway REST APIs "
+            "cannot import 3.1)",
+            "/openapi",
+        )
+    return document
+
+
+def check_refs(document: Any) -> None:
+    """Every `$ref` must point inside this document, at something that exists.
+
+    Checked before the spec validator, which otherwise fails with an exception that
+    does not say which `$ref` is broken.
+    """
+    for pointer, ref in _iter_refs(document, ""):
+        if not ref.startswith("#"):
+            raise SpecError(f"external $ref {ref!r} is not supported; inline it", pointer)
+        try:
+            resolve_pointer(document, ref[1:])
+        except KeyError:
+            raise SpecError(f"$ref {ref!r} does not resolve", pointer) from None
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The node at `pointer` (RFC 6901); KeyError when there is none."""
+    if pointer == "":
+        return document
+    if not pointer.startswith("/"):
+        raise KeyError(pointer)
+    node = document
+    for raw in pointer[1:].split("/"):
+        token = unescape_token(raw)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+def _iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield join_pointer(pointer, "$ref"), ref
+        for key, value in node.items():
+            if key != "$ref":
+                yield from _iter_refs(value, join_pointer(pointer, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_refs(value, join_pointer(pointer, index))
+
+
+def validate_structure(document: dict[str, Any]) -> None:
+    """Validate against the OpenAPI 3.0 JSON Schema; the most specific error wins.
+
+    Run before anything reads the document: past it, every field has its type.
+    """
+    # Imported here: they are slow to import and only this step needs them.
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+    from openapi_spec_validator.schemas import schema_v30
+
+    validator_class = validator_for(schema_v30)
+    # The format checker catches an invalid `pattern` (format: regex).
+    validator = validator_class(schema_v30, format_checker=validator_class.FORMAT_CHECKER)
+    error = best_match(validator.iter_errors(document))
+    if error is not None:
+        pointer = join_pointer("", *error.absolute_path)
+        raise SpecError(f"invalid OpenAPI 3.0: {_one_line(error.message)}", pointer)
+
+
+def validate_semantics(document: dict[str, Any]) -> None:
+    """openapi-spec-validator's checks beyond the schema (path parameters, defaults, ...)."""
+    from jsonschema.exceptions import best_match
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    try:
+        error = best_match(OpenAPIV30SpecValidator(document).iter_errors())
+    except Exception as exc:  # it crashes on some documents the schema accepts
+        raise SpecError(f"invalid OpenAPI document: {_one_line(str(exc))}") from None
+    if error is not None:
+        pointer = join_pointer("", *error.absolute_path)
+        raise SpecError(f"invalid OpenAPI 3.0: {_one_line(error.message)}", pointer)
+
+
+def validate_openapi(document: dict[str, Any]) -> None:
+    """Both validations: the schema first (precise pointers), then the semantics."""
+    validate_structure(document)
+    validate_semantics(document)
+
+
+def load_document(path: Path, *, semantics: bool = True) -> dict[str, Any]:
+    """Read, version-check and validate the spec; return it as JSON-compatible data.
+
+    `semantics=False` leaves openapi-spec-validator's semantic checks to the caller:
+    `parse_api` runs its own, more precise checks first and those last.
+    """
+    document = check_version(read_yaml(path))
+    check_refs(document)
+    validate_structure(document)
+    if semantics:
+        validate_semantics(document)
+    return document
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 3] + "..."

@@ -1,0 +1,455 @@
+"""Build the `codegen.model.Api` from openapi.yaml: the only reader of the raw spec.
+
+`parse_api` validates everything a renderer relies on, so that renderers never
+meet a surprise: names are valid and unique Python identifiers, every parameter
+has a style the generated validators implement, every request body is JSON, and
+every DynamoDB table an operation uses is declared. Any violation is a
+`SpecError` with the JSON pointer of the offending node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+from codegen.errors import SpecError, join_pointer
+from codegen.jsonschema import resolve_schema, simple_type
+from codegen.loader import load_document, resolve_pointer, validate_semantics
+from codegen.model import (
+    Api,
+    HandlerRef,
+    KeyAttribute,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    RequestBody,
+    Response,
+    Table,
+    TableAccess,
+)
+from codegen.naming import is_identifier, pascal_case, path_name, snake_case
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON_MEDIA_TYPE = "application/json"
+PRIMITIVE_TYPES = ("string", "integer", "number", "boolean")
+# The styles the generated validators implement, per location (OpenAPI defaults first).
+SUPPORTED_STYLES: Mapping[str, tuple[str, ...]] = {
+    "path": ("simple",),
+    "query": ("form",),
+    "header": ("simple",),
+}
+DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+# OpenAPI 3.0: header parameters with these names "SHALL be ignored".
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# Packages the generator itself writes under src/; a handler there would be overwritten.
+RESERVED_PACKAGES = frozenset({"generated"})
+DYNAMODB_ACTIONS = frozenset(
+    {
+        "BatchGetItem",
+        "BatchWriteItem",
+        "ConditionCheckItem",
+        "DeleteItem",
+        "DescribeTable",
+        "GetItem",
+        "PutItem",
+        "Query",
+        "Scan",
+        "UpdateItem",
+    }
+)
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]+\Z")
+_TEMPLATE_PARAM = re.compile(r"\{([^{}]*)\}")
+
+
+def parse_api(spec_path: Path) -> Api:
+    """Read, validate and model the spec; raises `SpecError` on any bad input."""
+    document = load_document(spec_path, semantics=False)
+    api = build_api(document, spec_path)  # our checks first: they name the exact node
+    validate_semantics(document)
+    return api
+
+
+def build_api(document: dict[str, Any], spec_path: Path) -> Api:
+    """Model an already loaded and validated document (see `codegen.loader`)."""
+    tables = _parse_tables(document)
+    table_ids = {table.logical_id for table in tables}
+    operations: list[Operation] = []
+    for path, raw_item in document.get("paths", {}).items():
+        item_pointer = join_pointer("/paths", path)
+        item, _ = _deref(document, raw_item, item_pointer)
+        path_parameters = _parameter_list(document, item, item_pointer)
+        for method, raw_operation in item.items():  # spec order, as ROUTES promises
+            if method in HTTP_METHODS:
+                operations.append(
+                    _parse_operation(
+                        document,
+                        path,
+                        method,
+                        raw_operation,
+                        join_pointer(item_pointer, method),
+                        path_parameters,
+                        table_ids,
+                    )
+                )
+    _check_unique(operations)
+    info = document.get("info", {})
+    return Api(
+        title=str(info.get("title", "")),
+        version=str(info.get("version", "")),
+        spec_path=spec_path,
+        document=document,
+        operations=tuple(operations),
+        tables=tables,
+    )
+
+
+# -- operations ------------------------------------------------------------------------
+
+
+def _parse_operation(
+    document: dict[str, Any],
+    path: str,
+    method: str,
+    raw: Any,
+    pointer: str,
+    path_parameters: dict[tuple[str, str], tuple[Any, str]],
+    table_ids: set[str],
+) -> Operation:
+    operation = cast(Mapping[str, Any], raw)
+    raw_id = operation.get("operationId")
+    if raw_id is not None:
+        python_name = snake_case(str(raw_id))
+        operation_id = str(raw_id)
+    else:
+        python_name = path_name(method, path)
+        operation_id = python_name
+    if not python_name:
+        raise SpecError(
+            f"operationId {raw_id!r} has no letters or digits to name code after",
+            join_pointer(pointer, "operationId"),
+        )
+    tags = tuple(str(tag) for tag in operation.get("tags", ()))
+    components = document.get("components", {}).get("schemas", {})
+    merged = {**path_parameters, **_parameter_list(document, operation, pointer)}
+    parameters = tuple(
+        _parse_parameter(spec, where, components)
+        for (name, location), (spec, where) in merged.items()
+        if not (location == "header" and name.lower() in IGNORED_HEADERS)
+    )
+    _check_path_template(path, parameters, pointer)
+    _check_parameter_names(parameters)
+    return Operation(
+        operation_id=operation_id,
+        method=method.upper(),
+        path=path,
+        summary=str(operation.get("summary", "")),
+        tags=tags,
+        handler=_handler(operation, tags, python_name, pointer),
+        python_name=python_name,
+        class_name=pascal_case(python_name),
+        parameters=parameters,
+        request_body=_request_body(document, operation, pointer),
+        responses=_responses(document, operation, pointer),
+        table_access=_table_access(operation, pointer, table_ids),
+        pointer=pointer,
+    )
+
+
+def _handler(
+    operation: Mapping[str, Any], tags: tuple[str, ...], python_name: str, pointer: str
+) -> HandlerRef:
+    raw = operation.get("x-handler")
+    if raw is None:
+        # Convention: <first tag>.<operation>.handler, e.g. pets.list_pets.handler.
+        package = snake_case(tags[0]) if tags else ""
+        module = f"{package}.{python_name}" if package else python_name
+        return HandlerRef(module=module, function="handler")
+    where = join_pointer(pointer, "x-handler")
+    parts = raw.split(".") if isinstance(raw, str) else []
+    if len(parts) < 2 or not all(is_identifier(part) for part in parts):
+        raise SpecError(
+            f"x-handler {raw!r} must be `module.function` (dotted Python identifiers, "
+            "relative to src/)",
+            where,
+        )
+    if parts[0] in RESERVED_PACKAGES:
+        raise SpecError(f"x-handler {raw!r} is inside the generated package", where)
+    return HandlerRef(module=".".join(parts[:-1]), function=parts[-1])
+
+
+def _check_unique(operations: list[Operation]) -> None:
+    seen_names: dict[str, Operation] = {}
+    seen_classes: dict[str, Operation] = {}
+    seen_handlers: dict[str, Operation] = {}
+    modules = {op.handler.module for op in operations}
+    for op in operations:
+        for seen, key, what in (
+            (seen_names, op.python_name, "Python name"),
+            (seen_classes, op.class_name, "class name"),
+            (seen_handlers, op.handler.dotted, "handler"),
+        ):
+            other = seen.setdefault(key, op)
+            if other is not op:
+                raise SpecError(
+                    f"{what} {key!r} of {op.method} {op.path} is also that of "
+                    f"{other.method} {other.path}; change an operationId or x-handler",
+                    op.pointer,
+                )
+        parts = op.handler.module.split(".")
+        for depth in range(1, len(parts)):
+            package = ".".join(parts[:depth])
+            if package in modules:
+                raise SpecError(
+                    f"handler module {op.handler.module!r} needs {package!r} to be a package, "
+                    "but another operation's handler makes it a module",
+                    op.pointer,
+                )
+
+
+# -- parameters ------------------------------------------------------------------------
+
+
+def _parameter_list(
+    document: dict[str, Any], owner: Mapping[str, Any], pointer: str
+) -> dict[tuple[str, str], tuple[Any, str]]:
+    """(name, in) -> (the resolved Parameter Object, its pointer), in spec order."""
+    result: dict[tuple[str, str], tuple[Any, str]] = {}
+    for index, raw in enumerate(owner.get("parameters", ())):
+        spec, where = _deref(document, raw, join_pointer(pointer, "parameters", index))
+        result[(str(spec["name"]), str(spec["in"]))] = (spec, where)
+    return result
+
+
+def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> Parameter:
+    name = str(spec["name"])
+    location = str(spec["in"])
+    if location == "cookie":
+        raise SpecError(
+            f"cookie parameter {name!r} cannot be rendered: the generated validators read "
+            "path, query and header parameters only",
+            pointer,
+        )
+    if "content" in spec:
+        raise SpecError(
+            f"parameter {name!r} uses `content`; only `schema` parameters can be rendered",
+            pointer,
+        )
+    style = str(spec.get("style", DEFAULT_STYLES[location]))
+    if style not in SUPPORTED_STYLES[location]:
+        raise SpecError(
+            f"parameter {name!r}: style {style!r} cannot be rendered for {location} "
+            f"parameters (supported: {', '.join(SUPPORTED_STYLES[location])})",
+            pointer,
+        )
+    schema = spec.get("schema", {})
+    kind = simple_type(schema, components)
+    if kind == "array":
+        items = resolve_schema(schema, components).get("items", {})
+        item_kind = simple_type(items, components)
+        if item_kind not in (*PRIMITIVE_TYPES, None):
+            raise SpecError(
+                f"parameter {name!r}: arrays of {item_kind} cannot be rendered", pointer
+            )
+    elif kind not in (*PRIMITIVE_TYPES, None):
+        raise SpecError(f"parameter {name!r}: type {kind} cannot be rendered", pointer)
+    python_name = snake_case(name)
+    if not python_name:
+        raise SpecError(f"parameter {name!r} has no letters or digits to name a field", pointer)
+    return Parameter(
+        name=name,
+        location=cast(ParameterLocation, location),
+        required=bool(spec.get("required", False)),
+        schema=schema,
+        style=style,
+        explode=bool(spec.get("explode", style == "form")),
+        python_name=python_name,
+        pointer=pointer,
+    )
+
+
+def _check_path_template(path: str, parameters: tuple[Parameter, ...], pointer: str) -> None:
+    in_template = _TEMPLATE_PARAM.findall(path)
+    declared = {p.name for p in parameters if p.location == "path"}
+    for name in in_template:
+        if name not in declared:
+            raise SpecError(f"path parameter {{{name}}} of {path} is not declared", pointer)
+    for name in sorted(declared - set(in_template)):
+        raise SpecError(f"path parameter {name!r} does not appear in {path}", pointer)
+
+
+def _check_parameter_names(parameters: tuple[Parameter, ...]) -> None:
+    seen: dict[str, Parameter] = {}
+    for parameter in parameters:
+        other = seen.setdefault(parameter.python_name, parameter)
+        if parameter.python_name == "body" or other is not parameter:
+            raise SpecError(
+                f"parameter {parameter.name!r} ({parameter.location}) would be the field "
+                f"{parameter.python_name!r}, which is already taken",
+                parameter.pointer,
+            )
+
+
+# -- bodies and responses --------------------------------------------------------------
+
+
+def _request_body(
+    document: dict[str, Any], operation: Mapping[str, Any], pointer: str
+) -> RequestBody | None:
+    if "requestBody" not in operation:
+        return None
+    body, where = _deref(document, operation["requestBody"], join_pointer(pointer, "requestBody"))
+    content = body.get("content", {})
+    for media_type in content:
+        if media_type != JSON_MEDIA_TYPE:
+            raise SpecError(
+                f"request body media type {media_type!r} cannot be rendered: "
+                f"the generated validators read {JSON_MEDIA_TYPE} only",
+                join_pointer(where, "content", media_type),
+            )
+    return RequestBody(
+        required=bool(body.get("required", False)),
+        content={media: dict(obj).get("schema", {}) for media, obj in content.items()},
+        pointer=where,
+    )
+
+
+def _responses(
+    document: dict[str, Any], operation: Mapping[str, Any], pointer: str
+) -> tuple[Response, ...]:
+    responses: list[Response] = []
+    for status, raw in operation.get("responses", {}).items():
+        response, where = _deref(document, raw, join_pointer(pointer, "responses", status))
+        headers = {}
+        for name, raw_header in response.get("headers", {}).items():
+            header, _ = _deref(document, raw_header, join_pointer(where, "headers", name))
+            headers[str(name)] = header.get("schema", {})
+        responses.append(
+            Response(
+                status=str(status),
+                description=str(response.get("description", "")),
+                content={
+                    str(media): dict(obj).get("schema", {})
+                    for media, obj in response.get("content", {}).items()
+                },
+                headers=headers,
+            )
+        )
+    return tuple(responses)
+
+
+# -- DynamoDB --------------------------------------------------------------------------
+
+
+def _parse_tables(document: dict[str, Any]) -> tuple[Table, ...]:
+    settings = document.get("x-codegen", {})
+    if not isinstance(settings, Mapping):
+        raise SpecError("x-codegen must be an object", "/x-codegen")
+    raw_tables = settings.get("tables", {})
+    if not isinstance(raw_tables, Mapping):
+        raise SpecError("x-codegen.tables must be an object", "/x-codegen/tables")
+    tables: list[Table] = []
+    for logical_id, raw in raw_tables.items():
+        pointer = join_pointer("/x-codegen/tables", logical_id)
+        if not _LOGICAL_ID.match(logical_id):
+            raise SpecError(f"table id {logical_id!r} must be alphanumeric", pointer)
+        spec = _object(raw, pointer, {"partitionKey", "sortKey", "environment"})
+        environment = spec.get("environment")
+        if not isinstance(environment, str) or not _ENV_NAME.match(environment):
+            raise SpecError(
+                "environment must name an environment variable, e.g. TABLE_NAME",
+                join_pointer(pointer, "environment"),
+            )
+        if "partitionKey" not in spec:
+            raise SpecError("partitionKey is required", pointer)
+        sort_key = spec.get("sortKey")
+        tables.append(
+            Table(
+                logical_id=logical_id,
+                partition_key=_key(spec["partitionKey"], join_pointer(pointer, "partitionKey")),
+                sort_key=None
+                if sort_key is None
+                else _key(sort_key, join_pointer(pointer, "sortKey")),
+                environment=environment,
+            )
+        )
+    return tuple(tables)
+
+
+def _key(raw: Any, pointer: str) -> KeyAttribute:
+    spec = _object(raw, pointer, {"name", "type"})
+    name, kind = spec.get("name"), spec.get("type")
+    if not isinstance(name, str) or not name:
+        raise SpecError("key name must be a non-empty string", join_pointer(pointer, "name"))
+    if kind not in ("S", "N", "B"):
+        raise SpecError("key type must be S, N or B", join_pointer(pointer, "type"))
+    return KeyAttribute(name=name, type=kind)
+
+
+def _table_access(
+    operation: Mapping[str, Any], pointer: str, table_ids: set[str]
+) -> tuple[TableAccess, ...]:
+    if "x-codegen-dynamodb" not in operation:
+        return ()
+    where = join_pointer(pointer, "x-codegen-dynamodb")
+    raw = operation["x-codegen-dynamodb"]
+    entries = raw if isinstance(raw, list) else [raw]
+    result: list[TableAccess] = []
+    for index, entry in enumerate(entries):
+        entry_pointer = join_pointer(where, index) if isinstance(raw, list) else where
+        spec = _object(entry, entry_pointer, {"table", "actions"})
+        table = spec.get("table")
+        if table not in table_ids:
+            raise SpecError(
+                f"table {table!r} is not declared in x-codegen.tables",
+                join_pointer(entry_pointer, "table"),
+            )
+        actions = spec.get("actions")
+        if not isinstance(actions, list) or not actions:
+            raise SpecError(
+                "actions must be a non-empty list", join_pointer(entry_pointer, "actions")
+            )
+        for position, action in enumerate(actions):
+            if action not in DYNAMODB_ACTIONS:
+                raise SpecError(
+                    f"unknown DynamoDB action {action!r} (known: "
+                    f"{', '.join(sorted(DYNAMODB_ACTIONS))})",
+                    join_pointer(entry_pointer, "actions", position),
+                )
+        result.append(TableAccess(table=str(table), actions=tuple(str(a) for a in actions)))
+    return tuple(result)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _deref(document: dict[str, Any], node: Any, pointer: str) -> tuple[Mapping[str, Any], str]:
+    """Follow a chain of `$ref`s (parameters, bodies, responses, headers, path items)."""
+    seen: set[str] = set()
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if ref in seen:
+            raise SpecError(f"$ref cycle through {ref!r}", pointer)
+        seen.add(ref)
+        try:
+            node = resolve_pointer(document, ref[1:])
+        except KeyError:
+            raise SpecError(f"$ref {ref!r} does not resolve", pointer) from None
+        pointer = ref[1:]
+    if not isinstance(node, Mapping):
+        raise SpecError("expected an object", pointer)
+    return node, pointer
+
+
+def _object(raw: Any, pointer: str, allowed: set[str]) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise SpecError("must be an object", pointer)
+    for key in raw:
+        if key not in allowed:
+            raise SpecError(
+                f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+                join_pointer(pointer, key),
+            )
+    return raw

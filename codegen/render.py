@@ -1,0 +1,111 @@
+"""Collect every rendered file, write the ones that changed, and check they are current.
+
+Renderers are pure: `Api` -> `dict[relative Path, text]`. Generated files belong to
+the generator (rewritten on every run, compared by `check`); stubs and their
+packages' `__init__.py` belong to people once created (written only when missing,
+never checked).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.model import Api
+from codegen.routes import render_routes
+from codegen.runtime import GENERATED, render_runtime
+from codegen.stubs import render_stubs
+from codegen.templating import HEADER_PREFIX
+from codegen.validators import render_validators
+
+TEMPLATE_FILE = Path("template.yaml")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    generated: dict[Path, str]  # relative to the spec's directory
+    create_only: dict[Path, str]
+
+
+def render_all(api: Api) -> Rendered:
+    generated: dict[Path, str] = {}
+    for renderer in (render_runtime, render_validators, render_routes):
+        generated.update(renderer(api))
+    template = _render_sam_template(api)
+    if template is not None:
+        generated[TEMPLATE_FILE] = template
+    create_only = {path: text for path, text in render_stubs(api).items() if path not in generated}
+    return Rendered(dict(sorted(generated.items())), create_only)
+
+
+def _render_sam_template(api: Api) -> str | None:
+    # TODO(lead): once codegen/sam.py is committed, drop this fallback and import
+    # codegen.sam at the top: template.yaml must always be rendered. Until then a
+    # missing module (not a broken one: its errors propagate) skips template.yaml.
+    if importlib.util.find_spec("codegen.sam") is None:
+        return None
+    sam = importlib.import_module("codegen.sam")
+    text = sam.render_template(api)
+    if not isinstance(text, str):
+        raise TypeError("codegen.sam.render_template must return str")
+    return text
+
+
+def write(root: Path, rendered: Rendered) -> list[Path]:
+    """Write what changed or is missing; delete stale generated files. Returns the changes."""
+    changed: list[Path] = []
+    for relative, text in rendered.generated.items():
+        target = root / relative
+        if _read(target) != text:
+            _write(target, text)
+            changed.append(relative)
+    for relative, text in rendered.create_only.items():
+        target = root / relative
+        if not target.exists():
+            _write(target, text)
+            changed.append(relative)
+    for relative in stale_files(root, rendered):
+        (root / relative).unlink()
+        changed.append(relative)
+    return changed
+
+
+def check(root: Path, rendered: Rendered) -> list[str]:
+    """One line per generated file that is missing, different or stale; [] when current."""
+    problems: list[str] = []
+    for relative, text in rendered.generated.items():
+        current = _read(root / relative)
+        if current is None:
+            problems.append(f"missing: {relative.as_posix()}")
+        elif current != text:
+            problems.append(f"differs: {relative.as_posix()}")
+    problems.extend(f"stale: {p.as_posix()}" for p in stale_files(root, rendered))
+    return problems
+
+
+def stale_files(root: Path, rendered: Rendered) -> list[Path]:
+    """Generated modules (they carry the header) the spec no longer produces."""
+    directory = root / GENERATED
+    if not directory.is_dir():
+        return []
+    stale = []
+    for path in sorted(directory.rglob("*.py")):
+        relative = path.relative_to(root)
+        if relative not in rendered.generated and (_read(path) or "").startswith(HEADER_PREFIX):
+            stale.append(relative)
+    return stale
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # newline="\n": byte-identical output on every platform.
+    path.write_text(text, encoding="utf-8", newline="\n")

@@ -1,0 +1,17 @@
+"""Local API Gateway REST emulation: `python -m codegen serve`.
+
+- `main(argv) -> int`: the command (see `codegen.serve.cli`).
+- `create_app(root, *, validate_responses=True, dynamodb_endpoint=None)`: the WSGI app
+  (`LocalApi`), e.g. for schemathesis in-process; call `close()` when done.
+
+One module per gateway behaviour: `routing` (resources, trailing slash, %-encoding),
+`events` (request -> proxy event), `context` (Lambda context), `handlers` (import),
+`proxy` (proxy response -> HTTP, malformed -> 502), `cors`, `gateway_responses`
+(404/405/413/502 envelopes), `validation` (openapi-core response checks), `storage`
+(moto / DynamoDB endpoint), `spec_documents`, `docs_hook`, `gateway` (the WSGI app), `app`.
+"""
+
+from codegen.serve.app import LocalApi, StartupError, create_app
+from codegen.serve.cli import main
+
+__all__ = ["LocalApi", "StartupError", "create_app", "main"]

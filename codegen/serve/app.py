@@ -1,0 +1,138 @@
+"""`create_app`: wire the spec, the generated route table, DynamoDB and the gateway.
+
+    app = create_app(Path("."))          # a WSGI app; embedded moto until app.close()
+    schema.app = app                     # e.g. schemathesis in-process
+    app.reset_storage()                  # empty every table between scenarios
+    app.close()
+
+The routes come from `generated.routes.ROUTES` (rendered from the spec), never from the
+YAML; the spec document comes from the parsed model (`codegen.parser.parse_api`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codegen.serve.definition import GatewayDefinition
+from codegen.serve.docs_hook import load_docs_site
+from codegen.serve.events import LambdaEventConverter
+from codegen.serve.gateway import LocalGateway
+from codegen.serve.handlers import HandlerResolver, add_to_sys_path
+from codegen.serve.routing import RouteLike, RouteMatcher
+from codegen.serve.spec_documents import SpecDocuments
+from codegen.serve.storage import Storage
+from codegen.serve.validation import ResponseValidator
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+TEMPLATE_FILE = "template.yaml"
+DEFAULT_SPEC_FILE = "openapi.yaml"
+
+
+def load_routes() -> tuple[tuple[RouteLike, ...], str]:
+    """`generated.routes.ROUTES` and `SPEC_FILE` (src/ must be on sys.path)."""
+    module = importlib.import_module("generated.routes")
+    routes: tuple[RouteLike, ...] = tuple(module.ROUTES)
+    spec_file = str(getattr(module, "SPEC_FILE", DEFAULT_SPEC_FILE))
+    return routes, spec_file
+
+
+def _forget_cached_clients() -> None:
+    """Drop clients the handlers' helper cached for another endpoint (e.g. an earlier app)."""
+    try:
+        helper = importlib.import_module("utils.dynamodb")
+    except ImportError:
+        return
+    clear = getattr(helper, "clear_cache", None)
+    if callable(clear):
+        clear()
+
+
+class StartupError(Exception):
+    """The server cannot start; the message says why in one line (no traceback)."""
+
+
+class LocalApi:
+    """The WSGI app of `python -m codegen serve`, owning its DynamoDB for its lifetime."""
+
+    def __init__(self, gateway: LocalGateway, storage: Storage, spec_path: Path) -> None:
+        self.gateway = gateway
+        self.storage = storage
+        self.spec_path = spec_path
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        return self.gateway(environ, start_response)
+
+    @property
+    def routes(self) -> tuple[RouteLike, ...]:
+        return self.gateway.matcher.routes
+
+    def reset_storage(self) -> None:
+        self.storage.reset()
+
+    def close(self) -> None:
+        self.storage.stop()
+
+
+def create_app(
+    root: Path, *, validate_responses: bool = True, dynamodb_endpoint: str | None = None
+) -> LocalApi:
+    """The local API for the project at `root` (openapi.yaml, template.yaml, src/).
+
+    `dynamodb_endpoint=None` embeds moto; otherwise the tables are created on that endpoint.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    from codegen import apigw, sam
+    from codegen.dynamodb_tables import TemplateError
+    from codegen.errors import SpecError
+    from codegen.parser import parse_api
+
+    root = root.resolve()
+    add_to_sys_path(root / "src")
+    try:
+        routes, spec_file = load_routes()
+    except ModuleNotFoundError as error:
+        if error.name not in ("generated", "generated.routes"):
+            raise
+        missing = root / "src" / "generated" / "routes.py"
+        raise StartupError(f"{missing} is missing: run `python -m codegen` first") from error
+    try:
+        api = parse_api(root / spec_file)
+    except SpecError as error:
+        raise StartupError(f"{root / spec_file}: {error}") from error
+    # What API Gateway answers by itself, exactly as template.yaml deploys it.
+    definition = GatewayDefinition.from_body(apigw.definition_body(api))
+    functions = {op.operation_id: apigw.function_logical_id(op) for op in api.operations}
+    storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
+    try:
+        try:
+            storage.start()
+        except TemplateError as error:
+            raise StartupError(f"{root / TEMPLATE_FILE}: {error}") from error
+        except NoCredentialsError as error:
+            hint = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any value for DynamoDB Local)"
+            raise StartupError(f"DynamoDB ({storage.description}): {error}: {hint}") from error
+        except (BotoCoreError, ClientError) as error:
+            raise StartupError(f"DynamoDB ({storage.description}): {error}") from error
+        _forget_cached_clients()
+        gateway = LocalGateway(
+            RouteMatcher(routes, extra_resources=definition.resources),
+            HandlerResolver(),
+            definition,
+            validator=ResponseValidator(api.document) if validate_responses else None,
+            spec_documents=SpecDocuments(api.document),
+            docs=load_docs_site(),
+            converter=LambdaEventConverter(stage=sam.STAGE_NAME),
+            function_name=lambda route: functions.get(route.operation_id, route.operation_id),
+            timeout_ms=sam.TIMEOUT_SECONDS * 1000,
+            memory_mb=sam.MEMORY_MB,
+        )
+    except BaseException:
+        storage.stop()
+        raise
+    return LocalApi(gateway, storage, root / spec_file)

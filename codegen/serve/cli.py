@@ -1,0 +1,224 @@
+"""`python -m codegen serve`: argument parsing, the threaded HTTP server, its lifecycle."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from werkzeug.serving import (
+    BaseWSGIServer,
+    WSGIRequestHandler,
+    is_running_from_reloader,
+    make_server,
+    run_simple,
+)
+
+from codegen.serve.app import LocalApi, StartupError, create_app
+from codegen.serve.storage import ENDPOINT_VARIABLE
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger("codegen.serve")
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its access log: the gateway logs one richer line itself."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m codegen serve",
+        description="Serve the API locally as the deployed API Gateway REST API would.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 = any)")
+    parser.add_argument(
+        "--spec", type=Path, default=Path("openapi.yaml"), help="the spec; its folder is the root"
+    )
+    parser.add_argument(
+        "--dynamodb-endpoint",
+        default=None,
+        help=f"a DynamoDB endpoint URL (default ${ENDPOINT_VARIABLE}, else embedded moto)",
+    )
+    parser.add_argument(
+        "--reload", action="store_true", help="restart when src/ or the spec changes"
+    )
+    parser.add_argument(
+        "--no-validate-responses",
+        dest="validate_responses",
+        action="store_false",
+        help="do not check responses against the spec",
+    )
+    return parser
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    for noisy in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or OSError (the caller turns it into a one-line message)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def bind_error(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"error: port {port} on {host} is already in use (stop that program or use --port)"
+    return f"error: cannot listen on {host}:{port}: {error.strerror or error}"
+
+
+def build_server(app: WSGIApplication, host: str, sock: socket.socket) -> BaseWSGIServer:
+    """A threaded server (one thread per request) on an already bound socket."""
+    return make_server(
+        host,
+        sock.getsockname()[1],
+        app,
+        threaded=True,
+        request_handler=QuietRequestHandler,
+        fd=sock.fileno(),
+    )
+
+
+def route_table(app: LocalApi) -> str:
+    routes = sorted(app.routes, key=lambda route: (route.path, route.method))
+    width = max((len(route.path) for route in routes), default=0)
+    lines = [
+        f"  {route.method:<7} {route.path:<{width}}  {route.operation_id} -> {route.handler}"
+        for route in routes
+    ]
+    return "\n".join(["Routes:", *lines])
+
+
+def announce(app: LocalApi, url: str) -> None:
+    print(route_table(app), flush=True)
+    print(f"DynamoDB: {app.storage.description}", flush=True)
+    print(f"Serving {app.spec_path.name} on {url} (Ctrl-C to stop)", flush=True)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def endpoint_from(option: str | None) -> str | None:
+    return option or os.environ.get(ENDPOINT_VARIABLE) or None
+
+
+def serve(args: argparse.Namespace) -> int:
+    root = args.spec.resolve().parent
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        print(bind_error(args.host, args.port, error), file=sys.stderr)
+        return 1
+    try:
+        app = create_app(
+            root,
+            validate_responses=args.validate_responses,
+            dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
+        )
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        server = build_server(app, args.host, sock)
+        sock.close()  # the server holds its own duplicate of the descriptor
+        announce(app, f"http://{args.host}:{server.port}")
+        if threading.current_thread() is threading.main_thread():
+            # Stopping by pid (SIGTERM) shuts down as cleanly as Ctrl-C.
+            signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        server.serve_forever()  # returns on KeyboardInterrupt, closing the socket
+    finally:
+        app.close()
+    print("Stopped.", flush=True)
+    return 0
+
+
+def watched_files(root: Path, spec: Path) -> list[str]:
+    sources = (path for path in (root / "src").rglob("*") if path.is_file())
+    files: Iterable[Path] = (p for p in sources if "__pycache__" not in p.parts)
+    return [str(path) for path in (*files, spec, root / "template.yaml") if path.exists()]
+
+
+def _not_serving(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """The reloader's parent process only watches files; its child serves."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"reloading"]
+
+
+def serve_with_reloader(args: argparse.Namespace) -> int:
+    spec = args.spec.resolve()
+    root = spec.parent
+    if is_running_from_reloader():
+        app = create_app(
+            root,
+            validate_responses=args.validate_responses,
+            dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
+        )
+        announce(app, f"http://{args.host}:{args.port}")
+        wsgi_app: WSGIApplication = app
+    else:
+        try:
+            bind(args.host, args.port).close()
+        except OSError as error:
+            print(bind_error(args.host, args.port, error), file=sys.stderr)
+            return 1
+        print(f"Reloading on changes to {root / 'src'} and {spec.name}", flush=True)
+        wsgi_app = _not_serving
+    try:
+        run_simple(
+            args.host,
+            args.port,
+            wsgi_app,
+            use_reloader=True,
+            reloader_type="stat",
+            extra_files=watched_files(root, spec),
+            threaded=True,
+            request_handler=QuietRequestHandler,
+        )
+    except SystemExit as stop:  # the reloader's parent exits with its child's code
+        return stop.code if isinstance(stop.code, int) else 0
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of `python -m codegen serve ARGS`; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    try:
+        return serve_with_reloader(args) if args.reload else serve(args)
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C during start-up
+        print("Stopped.", flush=True)
+        return 130

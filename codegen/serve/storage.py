@@ -1,0 +1,111 @@
+"""The DynamoDB the local server's handlers talk to: embedded moto, or a real endpoint.
+
+- Embedded (default): moto's `mock_aws` runs in-process for the server's lifetime, in
+  us-east-1, with moto's dummy credentials; no AWS account, Java or second process.
+- Endpoint (`--dynamodb-endpoint URL` / `AWS_ENDPOINT_URL_DYNAMODB`): any DynamoDB-compatible
+  endpoint such as Amazon's DynamoDB Local. The handlers' boto3 clients pick the endpoint up
+  from `AWS_ENDPOINT_URL_DYNAMODB` (botocore's service-specific endpoint variable).
+
+Either way the tables declared in template.yaml are created when missing
+(`codegen.dynamodb_tables.ensure_tables`) and each function's environment variable
+(`TABLE_NAME`, ...) is set for the in-process handlers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
+
+REGION = "us-east-1"
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
+# For the server's own calls (creating and emptying tables): an unreachable endpoint should
+# fail start-up in seconds, not after the SDK's default retries and 60 s timeouts.
+ADMIN_CONFIG = Config(
+    connect_timeout=2, read_timeout=20, retries={"mode": "standard", "max_attempts": 2}
+)
+
+
+class Storage:
+    """Starts the backend, creates the tables, exports their names; `reset()` empties them."""
+
+    def __init__(self, template_path: Path, endpoint_url: str | None = None) -> None:
+        self._template_path = template_path
+        self._endpoint_url = endpoint_url
+        self._mock: Any = None
+        self._saved_env: dict[str, str | None] = {}
+        self.tables: dict[str, str] = {}  # environment variable -> table name
+
+    @property
+    def description(self) -> str:
+        if self._endpoint_url is None:
+            return f"embedded moto ({REGION})"
+        return f"endpoint {self._endpoint_url}"
+
+    def _set_env(self, name: str, value: str | None) -> None:
+        self._saved_env.setdefault(name, os.environ.get(name))
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+    def start(self) -> None:
+        if self._endpoint_url is None:
+            from moto import mock_aws
+
+            # A leftover endpoint variable would send the handlers past moto.
+            self._set_env(ENDPOINT_VARIABLE, None)
+            self._set_env("AWS_DEFAULT_REGION", REGION)
+            self._mock = mock_aws()  # sets moto's dummy credentials while it runs
+            self._mock.start()
+        else:
+            self._set_env(ENDPOINT_VARIABLE, self._endpoint_url)
+            if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
+                self._set_env("AWS_DEFAULT_REGION", REGION)
+        from codegen.dynamodb_tables import ensure_tables
+
+        self.tables = dict(ensure_tables(self._template_path, self.resource()))
+        for variable, table_name in self.tables.items():
+            self._set_env(variable, table_name)
+
+    def resource(self) -> DynamoDBServiceResource:
+        region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or REGION
+        return boto3.resource(
+            "dynamodb", region_name=region, endpoint_url=self._endpoint_url, config=ADMIN_CONFIG
+        )
+
+    def reset(self) -> None:
+        """Delete every item of every table (a fresh store for each test scenario)."""
+        dynamodb = self.resource()
+        for table_name in self.tables.values():
+            table = dynamodb.Table(table_name)
+            key_names = [element["AttributeName"] for element in table.key_schema]
+            scan_kwargs: dict[str, Any] = {
+                "ProjectionExpression": ", ".join(f"#k{i}" for i in range(len(key_names))),
+                "ExpressionAttributeNames": {f"#k{i}": n for i, n in enumerate(key_names)},
+            }
+            with table.batch_writer() as batch:
+                while True:
+                    page = table.scan(**scan_kwargs)
+                    for item in page.get("Items", []):
+                        batch.delete_item(Key={name: item[name] for name in key_names})
+                    if "LastEvaluatedKey" not in page:
+                        break
+                    scan_kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env.clear()

@@ -1,0 +1,1 @@
+"""Lambda handlers of the `hello` package (see the routes in generated.routes)."""

@@ -1,0 +1,1 @@
+"""The users handlers (one Lambda function each) and their domain module, `users.service`."""

@@ -1,0 +1,25 @@
+"""DELETE /users/{id}: 204, or 404 if there was no such user (decided by the delete itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from generated.operations.delete_user import validate
+from generated.runtime import Response, guarded
+from users import service
+from utils.dynamodb import get_table
+from utils.events import path_parameter
+from utils.response import error, success
+
+
+@guarded
+def handler(event: Mapping[str, Any], context: Any) -> Response:
+    if path_parameter(event, "id") is None:
+        return error(service.USER_NOT_FOUND, 404)
+    request = validate(event)
+    if isinstance(request, dict):
+        return request
+    if not service.delete_user(get_table(), request.id):
+        return error(service.USER_NOT_FOUND, 404)
+    return success(None, 204)

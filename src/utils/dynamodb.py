@@ -1,0 +1,192 @@
+"""DynamoDB access for the handlers: one `Table` per table name per process, and the few
+operations the handlers need, each written once.
+
+The same code talks to AWS, moto or DynamoDB Local: boto3 itself honours
+`AWS_ENDPOINT_URL_DYNAMODB` (and `AWS_ENDPOINT_URL`), so nothing here reads it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:  # the stubs are a dev dependency; the Lambda package does not ship them
+    from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource, Table
+
+Item = dict[str, Any]
+Key = Mapping[str, Any]
+
+DEFAULT_TABLE_NAME = "users"
+TABLE_NAME_VARIABLE = "TABLE_NAME"
+
+# Fail fast rather than let the SDK defaults (60 s connect + 60 s read) run past the
+# function timeout (10 s in template.yaml), where API Gateway would answer a bare 502/504
+# instead of our 503. Worst case: MAX_ATTEMPTS * (CONNECT + READ) = 6 s, plus
+# standard-mode backoff between attempts, random and at most 1 s then 2 s after a
+# throttling error (a few ms after a timeout): 9 s. tests/utils/test_dynamodb.py checks
+# that this fits the template's Timeout. DynamoDB answers single-item calls in
+# milliseconds, so 1 s of silence already means trouble.
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 1.0
+MAX_ATTEMPTS = 3  # first call + 2 retries ("standard" mode also retries throttling)
+CLIENT_CONFIG = Config(
+    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    read_timeout=READ_TIMEOUT_SECONDS,
+    # Not `max_attempts`: botocore counts that one as *retries* (max_attempts=3 makes 4
+    # calls); `total_max_attempts` includes the first call.
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+)
+
+_lock = threading.Lock()
+_session: boto3.session.Session | None = None  # keeps the parsed service model
+_resource: DynamoDBServiceResource | None = None
+_tables: dict[str, Table] = {}
+
+
+def get_table(table_name: str | None = None) -> Table:
+    """The `Table` for `table_name`, else `$TABLE_NAME`, else "users"; built once per process.
+
+    Reused across warm invocations, so only the cold start pays for the session and the
+    endpoint resolution. Building a Table makes no API call. The cache is shared by threads
+    (the local server is threaded): the Table's actions delegate to the thread-safe client,
+    and this module never touches the resource's lazily loaded attributes, which are the
+    part of boto3 resources that is not thread-safe.
+    """
+    global _session, _resource
+    name = table_name or os.environ.get(TABLE_NAME_VARIABLE) or DEFAULT_TABLE_NAME
+    table = _tables.get(name)
+    if table is None:
+        with _lock:
+            if _resource is None:
+                _session = _session or boto3.session.Session()
+                _resource = _session.resource("dynamodb", config=CLIENT_CONFIG)
+            table = _tables.setdefault(name, _resource.Table(name))
+    return table
+
+
+def clear_cache() -> None:
+    """Forget the cached resource and tables, so the next `get_table` builds a new client
+    from the current environment (endpoint, region): for tests and tools that change them."""
+    global _resource
+    with _lock:
+        _resource = None
+        _tables.clear()
+
+
+def get_item(table: Table, key: Key) -> Item | None:
+    """The item with this key, or None.
+
+    Strongly consistent: GetItem is eventually consistent by default, so a read right after
+    a create or update could otherwise miss it (costs twice the read capacity).
+    """
+    response = table.get_item(Key=dict(key), ConsistentRead=True)
+    return response.get("Item")
+
+
+def put_item(table: Table, item: Item) -> Item:
+    """Save `item` (replacing any item with the same key) and return it."""
+    table.put_item(Item=item)
+    return item
+
+
+def put_new_item(table: Table, item: Item, key_names: tuple[str, ...]) -> bool:
+    """Save `item` only if no item has its key; False (nothing written) if one does.
+
+    `attribute_not_exists` is evaluated against the item with the same primary key, so
+    naming the key attributes is enough to mean "no such item".
+    """
+    names = {f"#k{i}": name for i, name in enumerate(key_names)}
+    try:
+        table.put_item(
+            Item=item,
+            ConditionExpression=" AND ".join(f"attribute_not_exists({n})" for n in names),
+            ExpressionAttributeNames=names,
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class ScanPage:
+    items: list[Item]
+    last_key: Item | None  # DynamoDB's LastEvaluatedKey: where the next page starts
+
+
+def scan_page(table: Table, limit: int, start_key: Key | None = None) -> ScanPage:
+    """One Scan call: at most `limit` items, and the key to resume from.
+
+    `Limit` caps the items DynamoDB *evaluates*, not the items it returns: a page may hold
+    fewer (a 1 MB response cap, or a filter), and `LastEvaluatedKey` can be present even
+    when nothing is left (DynamoDB stops at `Limit` without looking ahead), so the page
+    after a full one may be empty. Callers must go on until `last_key` is None.
+    """
+    arguments: dict[str, Any] = {"Limit": limit}
+    if start_key is not None:
+        arguments["ExclusiveStartKey"] = dict(start_key)
+    response = table.scan(**arguments)
+    return ScanPage(items=response.get("Items", []), last_key=response.get("LastEvaluatedKey"))
+
+
+def update_existing_item(table: Table, key: Key, changes: Mapping[str, Any]) -> Item | None:
+    """SET only the attributes in `changes` on the item with `key`; the whole new item, or
+    None if there is no such item (nothing written: an update must not create one).
+
+    UpdateItem is an upsert unless conditioned, hence `attribute_exists` on the key.
+    Every attribute name goes through a placeholder: many plain words (`name`, `status`,
+    `date`, ...) are DynamoDB reserved words and are rejected in an expression.
+    """
+    if not changes:
+        raise ValueError("nothing to update")
+    if key.keys() & changes.keys():
+        raise ValueError("the key attributes of an item cannot be updated")
+    names = {f"#k{i}": name for i, name in enumerate(key)}
+    names.update({f"#f{i}": name for i, name in enumerate(changes)})
+    values = {f":f{i}": value for i, value in enumerate(changes.values())}
+    try:
+        response = table.update_item(
+            Key=dict(key),
+            UpdateExpression="SET " + ", ".join(f"#f{i} = :f{i}" for i in range(len(changes))),
+            ConditionExpression=" AND ".join(f"attribute_exists(#k{i})" for i in range(len(key))),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            return None
+        raise
+    return response["Attributes"]
+
+
+def delete_existing_item(table: Table, key: Key) -> bool:
+    """Delete the item with `key`; False if there was none.
+
+    DeleteItem succeeds silently on a missing key, so existence is decided by a condition
+    on the delete itself: a read-then-delete could race with another delete.
+    """
+    names = {f"#k{i}": name for i, name in enumerate(key)}
+    try:
+        table.delete_item(
+            Key=dict(key),
+            ConditionExpression=" AND ".join(f"attribute_exists({n})" for n in names),
+            ExpressionAttributeNames=names,
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def _is_condition_failure(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"

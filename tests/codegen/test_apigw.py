@@ -1,0 +1,497 @@
+"""The API Gateway DefinitionBody: integrations, mocks, gateway responses, stripped schemas."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.apigw import (
+    ANY_METHOD,
+    CATCH_ALL_PATH,
+    INTEGRATION,
+    cors_allow_headers,
+    definition_body,
+    function_logical_id,
+)
+from codegen.errors import SpecError
+from codegen.model import Api, HandlerRef, Operation, Parameter
+from codegen.parser import parse_api
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "openapi.yaml"
+
+# Keywords API Gateway models reject or ignore; none may survive in a schema of the body.
+FORBIDDEN_SCHEMA_KEYWORDS = {
+    "discriminator",
+    "oneOf",
+    "anyOf",
+    "nullable",
+    "example",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "additionalProperties",
+    "format",
+}
+GATEWAY_RESPONSE_TYPES = {
+    "DEFAULT_4XX",
+    "DEFAULT_5XX",
+    "BAD_REQUEST_BODY",
+    "BAD_REQUEST_PARAMETERS",
+    "MISSING_AUTHENTICATION_TOKEN",
+    "RESOURCE_NOT_FOUND",
+    "THROTTLED",
+    "UNSUPPORTED_MEDIA_TYPE",
+}
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return parse_api(SPEC)
+
+
+@pytest.fixture(scope="module")
+def body(api: Api) -> dict[str, Any]:
+    return definition_body(api)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def schemas_in(body: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every schema of the body (components, parameters, bodies, responses, headers)."""
+    for name, schema in body.get("components", {}).get("schemas", {}).items():
+        yield f"components.schemas.{name}", schema
+    for path, item in body["paths"].items():
+        for parameter in item.get("parameters", []):
+            yield f"{path} parameter {parameter['name']}", parameter.get("schema", {})
+        for method, operation in item.items():
+            if method not in HTTP_METHODS and method != ANY_METHOD:
+                continue
+            where = f"{method} {path}"
+            for parameter in operation.get("parameters", []):
+                yield f"{where} parameter {parameter['name']}", parameter.get("schema", {})
+            for media, content in operation.get("requestBody", {}).get("content", {}).items():
+                yield f"{where} requestBody {media}", content.get("schema", {})
+            for status, response in operation.get("responses", {}).items():
+                for media, content in response.get("content", {}).items():
+                    yield f"{where} {status} {media}", content.get("schema", {})
+                for header, spec in response.get("headers", {}).items():
+                    yield f"{where} {status} header {header}", spec.get("schema", {})
+
+
+def keywords_of(schema: Any) -> Iterator[str]:
+    """Every keyword used in a schema and its subschemas (property *names* excluded)."""
+    if not isinstance(schema, Mapping):
+        return
+    for key, value in schema.items():
+        yield key
+        if key == "properties":
+            for sub in value.values():
+                yield from keywords_of(sub)
+        elif key in ("items", "not", "additionalProperties"):
+            yield from keywords_of(value)
+        elif key in ("allOf", "oneOf", "anyOf"):
+            for sub in value:
+                yield from keywords_of(sub)
+
+
+def all_keys(node: Any, skip_children_of: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Every mapping key in a document, not descending into names (properties, schemas)."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            yield key
+            if key not in skip_children_of:
+                yield from all_keys(value, skip_children_of)
+            elif isinstance(value, Mapping):
+                for sub in value.values():
+                    yield from all_keys(sub, skip_children_of)
+    elif isinstance(node, list):
+        for item in node:
+            yield from all_keys(item, skip_children_of)
+
+
+def refs_in(node: Any) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from refs_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from refs_in(item)
+
+
+def render_context(template: str) -> str:
+    """A gateway response template with sample values for API Gateway's variables.
+
+    messageString comes already quoted; validationErrorString does not.
+    """
+    return template.replace(
+        "$context.error.messageString", '"Missing Authentication Token"'
+    ).replace("$context.error.validationErrorString", "[object has missing properties]")
+
+
+def operation(method: str, path: str, class_name: str, **extra: Any) -> Operation:
+    """A hand-built operation: only what the DefinitionBody reads is meaningful."""
+    return Operation(
+        operation_id=class_name[:1].lower() + class_name[1:],
+        method=method,
+        path=path,
+        summary="",
+        tags=(),
+        handler=HandlerRef("things.handler", "handler"),
+        python_name=re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower(),
+        class_name=class_name,
+        parameters=extra.get("parameters", ()),
+        request_body=None,
+        responses=(),
+        table_access=(),
+        pointer=f"/paths/{path.replace('/', '~1')}/{method.lower()}",
+    )
+
+
+# --- integrations ---------------------------------------------------------------------------
+
+
+def test_every_operation_invokes_its_function_with_aws_proxy(
+    api: Api, body: dict[str, Any]
+) -> None:
+    for op in api.operations:
+        spec_op = body["paths"][op.path][op.method.lower()]
+        integration = spec_op[INTEGRATION]
+        assert integration["type"] == "aws_proxy"
+        assert integration["httpMethod"] == "POST"
+        uri = integration["uri"]["Fn::Sub"]
+        assert f"${{{function_logical_id(op)}.Arn}}" in uri
+        assert uri.startswith("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/")
+        assert uri.endswith("/invocations")
+        assert spec_op["x-amazon-apigateway-request-validator"] == "all"
+
+
+def test_request_validator_all_checks_body_and_parameters(body: dict[str, Any]) -> None:
+    assert body["x-amazon-apigateway-request-validators"] == {
+        "all": {"validateRequestBody": True, "validateRequestParameters": True}
+    }
+
+
+def test_body_paths_and_methods_are_the_specs_plus_mocks(api: Api, body: dict[str, Any]) -> None:
+    spec_paths = api.document["paths"]
+    for path, item in spec_paths.items():
+        spec_methods = {m for m in item if m in HTTP_METHODS}
+        body_methods = {m for m in body["paths"][path] if m in HTTP_METHODS}
+        assert body_methods == spec_methods | {"options"}
+    assert set(body["paths"]) == set(spec_paths) | {"/", CATCH_ALL_PATH}
+
+
+# --- gateway responses ----------------------------------------------------------------------
+
+
+def test_gateway_responses_carry_cors_and_the_message_envelope(body: dict[str, Any]) -> None:
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    assert set(responses) >= GATEWAY_RESPONSE_TYPES
+    for response_type, response in responses.items():
+        headers = response["responseParameters"]
+        assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "'*'"
+        assert "gatewayresponse.header.Access-Control-Allow-Headers" in headers
+        rendered = json.loads(render_context(response["responseTemplates"]["application/json"]))
+        assert isinstance(rendered["message"], str), response_type
+
+
+def test_default_gateway_responses_keep_their_own_status_codes(body: dict[str, Any]) -> None:
+    # A statusCode on DEFAULT_4XX/5XX would change the status of every other 4XX/5XX.
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    assert "statusCode" not in responses["DEFAULT_4XX"]
+    assert "statusCode" not in responses["DEFAULT_5XX"]
+
+
+def test_gateway_response_statuses_and_details(body: dict[str, Any]) -> None:
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert responses["BAD_REQUEST_BODY"]["statusCode"] == "400"
+    assert responses["UNSUPPORTED_MEDIA_TYPE"]["statusCode"] == "415"
+    assert responses["THROTTLED"]["statusCode"] == "429"
+    bad_body = responses["BAD_REQUEST_BODY"]["responseTemplates"]["application/json"]
+    assert "$context.error.validationErrorString" in bad_body
+    rendered = json.loads(render_context(bad_body))
+    assert rendered["message"] == "Invalid request"
+    assert rendered["errors"] == [{"location": "body", "detail": "[object has missing properties]"}]
+
+
+# --- mocks: preflight, 405, 404 -------------------------------------------------------------
+
+
+def mapped_headers(method: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """(status, header -> static value) the mock integration answers with."""
+    default = method[INTEGRATION]["responses"]["default"]
+    prefix = "method.response.header."
+    headers = {
+        key[len(prefix) :]: value.strip("'") for key, value in default["responseParameters"].items()
+    }
+    return default["statusCode"], headers
+
+
+def test_mock_methods_declare_every_header_they_map(body: dict[str, Any]) -> None:
+    # API Gateway refuses a mapping to a header the method response does not declare.
+    for path, item in body["paths"].items():
+        for key, method in item.items():
+            if not isinstance(method, Mapping) or method.get(INTEGRATION, {}).get("type") != "mock":
+                continue
+            status, headers = mapped_headers(method)
+            declared = method["responses"][status].get("headers", {})
+            assert set(headers) == set(declared), (path, key)
+            assert method[INTEGRATION]["requestTemplates"] == {
+                "application/json": '{"statusCode": 200}'
+            }
+
+
+def test_every_declared_path_answers_preflight_with_its_methods(
+    api: Api, body: dict[str, Any]
+) -> None:
+    for path, item in api.document["paths"].items():
+        methods = {m.upper() for m in item if m in HTTP_METHODS} | {"OPTIONS"}
+        status, headers = mapped_headers(body["paths"][path]["options"])
+        assert status == "204"
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert set(headers["Access-Control-Allow-Methods"].split(",")) == methods
+        assert headers["Access-Control-Allow-Headers"] == cors_allow_headers(api)
+
+
+def test_undeclared_methods_get_405_with_allow(api: Api, body: dict[str, Any]) -> None:
+    for path, item in api.document["paths"].items():
+        methods = {m.upper() for m in item if m in HTTP_METHODS} | {"OPTIONS"}
+        any_method = body["paths"][path][ANY_METHOD]
+        status, headers = mapped_headers(any_method)
+        assert status == "405"
+        assert set(headers["Allow"].split(", ")) == methods
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        template = any_method[INTEGRATION]["responses"]["default"]["responseTemplates"]
+        assert json.loads(template["application/json"]) == {"message": "Method not allowed"}
+
+
+@pytest.mark.parametrize("path", ["/", CATCH_ALL_PATH])
+def test_unknown_paths_get_404(body: dict[str, Any], path: str) -> None:
+    item = body["paths"][path]
+    assert [k for k in item if k in HTTP_METHODS] == []  # only ANY: nothing else can match
+    status, headers = mapped_headers(item[ANY_METHOD])
+    assert status == "404"
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    template = item[ANY_METHOD][INTEGRATION]["responses"]["default"]["responseTemplates"]
+    assert json.loads(template["application/json"]) == {"message": "Not found"}
+
+
+def test_catch_all_declares_its_greedy_parameter(body: dict[str, Any]) -> None:
+    assert body["paths"][CATCH_ALL_PATH]["parameters"] == [
+        {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
+
+
+# --- stripped for API Gateway ---------------------------------------------------------------
+
+
+def test_no_schema_uses_a_keyword_api_gateway_rejects(body: dict[str, Any]) -> None:
+    for where, schema in schemas_in(body):
+        used = set(keywords_of(schema)) & FORBIDDEN_SCHEMA_KEYWORDS
+        assert not used, f"{where}: {sorted(used)}"
+
+
+def test_only_api_gateway_extensions_and_no_examples_or_links(body: dict[str, Any]) -> None:
+    keys = set(all_keys(body, frozenset({"properties", "schemas"})))
+    extensions = {key for key in keys if key.startswith("x-")}
+    assert all(key.startswith("x-amazon-apigateway-") for key in extensions), extensions
+    assert not keys & {"links", "example", "examples", "servers"}
+
+
+def test_model_names_are_alphanumeric_and_every_ref_resolves(body: dict[str, Any]) -> None:
+    models = body["components"]["schemas"]
+    assert all(re.fullmatch(r"[A-Za-z0-9]+", name) for name in models)
+    for ref in refs_in(body):
+        assert ref.startswith("#/components/schemas/"), ref  # responses etc. are inlined
+        assert ref.removeprefix("#/components/schemas/") in models, ref
+
+
+def test_spec_document_is_not_mutated(api: Api) -> None:
+    before = copy.deepcopy(api.document)
+    definition_body(api)
+    assert api.document == before
+    assert "x-handler" in api.document["paths"]["/hello"]["get"]
+
+
+def test_output_is_deterministic(api: Api) -> None:
+    first = json.dumps(definition_body(api))
+    assert json.dumps(definition_body(parse_api(SPEC))) == first
+
+
+# --- down-conversion of a hostile document --------------------------------------------------
+
+HOSTILE: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "T", "version": "1"},
+    "servers": [{"url": "http://127.0.0.1:3000"}],
+    "x-codegen": {"tables": {}},
+    "paths": {
+        "/things": {
+            "post": {
+                "operationId": "createThing",
+                "x-handler": "things.handler.handler",
+                "x-codegen-dynamodb": {"table": "T", "actions": ["PutItem"]},
+                "parameters": [
+                    {"$ref": "#/components/parameters/Trace"},
+                    {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                ],
+                "requestBody": {"$ref": "#/components/requestBodies/Thing"},
+                "responses": {
+                    "201": {
+                        "description": "made",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Thing_v2"},
+                                "example": {"id": "x"},
+                            }
+                        },
+                        "links": {"Get": {"operationId": "getThing"}},
+                    },
+                    "4XX": {"description": "client error"},
+                    "default": {"$ref": "#/components/responses/Oops"},
+                },
+            }
+        }
+    },
+    "components": {
+        "parameters": {
+            "Trace": {
+                "name": "X-Trace-Id",
+                "in": "header",
+                "schema": {"type": "string", "format": "uuid", "example": "abc"},
+            }
+        },
+        "requestBodies": {
+            "Thing": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Thing_v2"}}
+                },
+            }
+        },
+        "responses": {"Oops": {"description": "oops"}},
+        "schemas": {
+            "Thing_v2": {
+                "type": "object",
+                "required": ["id", "secret", "price"],
+                "additionalProperties": False,
+                "discriminator": {"propertyName": "kind"},
+                "example": {"id": "1"},
+                "x-codegen-note": "internal",
+                "properties": {
+                    "id": {"type": "string", "readOnly": True},
+                    "secret": {"$ref": "#/components/schemas/Secret"},
+                    "price": {
+                        "type": "number",
+                        "format": "decimal",
+                        "minimum": 0,
+                        "exclusiveMinimum": True,
+                    },
+                    "count": {"type": "number", "format": "int32"},
+                    "kind": {"type": "string", "enum": ["a", "b"], "nullable": True},
+                    "note": {"type": "string", "nullable": True, "maxLength": 5},
+                    "shape": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                    "either": {"anyOf": [{"type": "string"}], "description": "kept"},
+                    "example": {"type": "string", "example": "a property named example"},
+                    "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}},
+                },
+            },
+            "Secret": {"type": "string", "writeOnly": True},
+            "Tag": {"type": "string", "examples": ["x"]},
+            "Tag.": {"type": "integer"},  # sanitises to "Tag", which is taken
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_body() -> dict[str, Any]:
+    header = Parameter(
+        name="X-Trace-Id",
+        location="header",
+        required=False,
+        schema={"type": "string"},
+        style="simple",
+        explode=False,
+        python_name="x_trace_id",
+        pointer="/components/parameters/Trace",
+    )
+    api = Api(
+        title="T",
+        version="1",
+        spec_path=Path("openapi.yaml"),
+        document=copy.deepcopy(HOSTILE),
+        operations=(operation("POST", "/things", "CreateThing", parameters=(header,)),),
+    )
+    body = definition_body(api)
+    assert api.document == HOSTILE  # untouched
+    return body
+
+
+def test_hostile_schemas_are_down_converted(hostile_body: dict[str, Any]) -> None:
+    models = hostile_body["components"]["schemas"]
+    assert list(models) == ["Thingv2", "Secret", "Tag", "Tag2"]
+    thing = models["Thingv2"]
+    assert thing["required"] == ["price"]  # readOnly id and writeOnly secret (via $ref) dropped
+    assert set(thing) == {"type", "required", "properties"}
+    props = thing["properties"]
+    assert props["price"] == {"type": "number", "minimum": 0}
+    assert props["count"] == {"type": "number"}
+    assert props["kind"] == {"enum": ["a", "b", None]}  # nullable: no type, null allowed
+    assert props["note"] == {"maxLength": 5}
+    assert props["shape"] == {}
+    assert props["either"] == {"description": "kept"}
+    assert props["example"] == {"type": "string"}  # a property may be *named* example
+    assert props["tags"] == {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}
+    assert props["secret"] == {"$ref": "#/components/schemas/Secret"}
+    assert models["Secret"] == {"type": "string"}
+    assert models["Tag"] == {"type": "string"}
+    for where, schema in schemas_in(hostile_body):
+        assert not set(keywords_of(schema)) & FORBIDDEN_SCHEMA_KEYWORDS, where
+
+
+def test_hostile_operation_is_inlined_and_cleaned(hostile_body: dict[str, Any]) -> None:
+    post = hostile_body["paths"]["/things"]["post"]
+    assert [p["name"] for p in post["parameters"]] == ["X-Trace-Id"]  # cookie dropped
+    assert post["parameters"][0]["schema"] == {"type": "string"}
+    assert post["requestBody"] == {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thingv2"}}},
+        "required": True,
+    }
+    assert list(post["responses"]) == ["201"]  # `4XX`, `default` are not method responses
+    assert post["responses"]["201"] == {
+        "description": "made",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thingv2"}}},
+    }
+    assert "servers" not in hostile_body
+    keys = set(all_keys(hostile_body, frozenset({"properties", "schemas"})))
+    assert not {k for k in keys if k.startswith("x-") and not k.startswith("x-amazon-apigateway-")}
+
+
+def test_declared_header_parameters_join_cors_allow_headers(hostile_body: dict[str, Any]) -> None:
+    _status, headers = mapped_headers(hostile_body["paths"]["/things"]["options"])
+    assert headers["Access-Control-Allow-Headers"] == "Content-Type,X-Trace-Id"
+
+
+def test_security_is_refused_rather_than_silently_dropped() -> None:
+    document = copy.deepcopy(HOSTILE)
+    document["paths"]["/things"]["post"]["security"] = [{"key": []}]
+    api = Api(
+        "T", "1", Path("openapi.yaml"), document, (operation("POST", "/things", "CreateThing"),)
+    )
+    with pytest.raises(SpecError, match="security"):
+        definition_body(api)

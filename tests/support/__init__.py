@@ -1,0 +1,1 @@
+"""Shared helpers for the test suite (tool discovery, skips that fail under CI)."""

@@ -1,0 +1,49 @@
+"""pytest fixtures: moto's in-process DynamoDB with the tables of the real template.yaml.
+
+Import them into a conftest (`from tests.support.dynamo import dynamodb, users_table`).
+The table gets a distinctive name through TABLE_NAME, as a deployed function would, so a
+test can assert that this name never appears in a response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from codegen.dynamodb_tables import ensure_tables
+from utils import dynamodb as dynamodb_helpers
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource, Table
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+TABLE_NAME = "users-under-test"
+
+
+@pytest.fixture
+def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBServiceResource]:
+    """A moto DynamoDB (no tables), and a fresh helper cache on both sides of the test."""
+    # moto only intercepts AWS endpoints: a leftover local endpoint would be called for real.
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        dynamodb_helpers.clear_cache()
+        yield boto3.resource("dynamodb", region_name="us-east-1")
+    dynamodb_helpers.clear_cache()
+
+
+@pytest.fixture
+def users_table(dynamodb: DynamoDBServiceResource, monkeypatch: pytest.MonkeyPatch) -> Table:
+    """The users table as template.yaml declares it; TABLE_NAME set as the functions get it."""
+    assert TEMPLATE_PATH.is_file(), "template.yaml is missing: run `python -m codegen`"
+    monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
+    names = ensure_tables(TEMPLATE_PATH, dynamodb)
+    assert names == {"TABLE_NAME": TABLE_NAME}
+    for variable, name in names.items():
+        monkeypatch.setenv(variable, name)
+    return dynamodb_helpers.get_table()

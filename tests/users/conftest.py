@@ -1,0 +1,3 @@
+from tests.support.dynamo import dynamodb, users_table
+
+__all__ = ["dynamodb", "users_table"]

@@ -1,0 +1,225 @@
+"""utils.dynamodb: the helpers' contracts, on moto."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+from samtranslator.yaml_helper import yaml_parse
+
+from tests.support.dynamo import TEMPLATE_PATH
+from utils import dynamodb as ddb
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource, Table
+
+
+@pytest.fixture
+def table(dynamodb: DynamoDBServiceResource) -> Table:
+    dynamodb.create_table(
+        TableName="helpers",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return ddb.get_table("helpers")
+
+
+def _count(table: Table) -> int:
+    return len(table.scan(ConsistentRead=True)["Items"])
+
+
+# --- get_table ------------------------------------------------------------------------
+
+
+def test_get_table_defaults_to_users(dynamodb: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TABLE_NAME", raising=False)
+    assert ddb.get_table().name == "users" == ddb.DEFAULT_TABLE_NAME
+
+
+def test_get_table_reads_table_name(dynamodb: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TABLE_NAME", "from-env")
+    assert ddb.get_table().name == "from-env"
+    assert ddb.get_table("explicit").name == "explicit"
+
+
+def test_get_table_is_built_once_per_name(dynamodb: object) -> None:
+    first = ddb.get_table("a")
+    assert ddb.get_table("a") is first
+    assert ddb.get_table("b") is not first
+    assert ddb.get_table("b").meta.client is first.meta.client  # one client for all tables
+
+
+def test_client_fails_fast_with_standard_retries(dynamodb: object) -> None:
+    config: Any = ddb.get_table().meta.client.meta.config  # the stubs omit its attributes
+    assert config.connect_timeout == ddb.CONNECT_TIMEOUT_SECONDS <= 2
+    assert config.read_timeout == ddb.READ_TIMEOUT_SECONDS <= 5
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
+
+
+def test_endpoint_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")
+    ddb.clear_cache()
+    try:
+        assert ddb.get_table().meta.client.meta.endpoint_url == "http://127.0.0.1:8000"
+    finally:
+        ddb.clear_cache()
+
+
+# --- items ----------------------------------------------------------------------------
+
+
+def test_put_item_returns_the_item_and_get_item_finds_it(table: Table) -> None:
+    item = {"id": "a", "name": "Ada", "visits": 3}
+    assert ddb.put_item(table, item) is item
+    # Numbers come back as Decimal: the response helper turns them into JSON numbers.
+    assert ddb.get_item(table, {"id": "a"}) == {"id": "a", "name": "Ada", "visits": Decimal(3)}
+
+
+def test_put_item_replaces(table: Table) -> None:
+    ddb.put_item(table, {"id": "a", "name": "old"})
+    ddb.put_item(table, {"id": "a", "name": "new"})
+    assert ddb.get_item(table, {"id": "a"}) == {"id": "a", "name": "new"}
+
+
+def test_get_item_missing_is_none(table: Table) -> None:
+    assert ddb.get_item(table, {"id": "nope"}) is None
+
+
+def test_get_item_reads_consistently(table: Table) -> None:
+    with Stubber(table.meta.client) as stubber:
+        stubber.add_response(
+            "get_item",
+            {"Item": {"id": {"S": "a"}}},
+            expected_params={"TableName": "helpers", "Key": {"id": "a"}, "ConsistentRead": True},
+        )
+        assert ddb.get_item(table, {"id": "a"}) == {"id": "a"}
+        stubber.assert_no_pending_responses()
+
+
+def test_put_new_item_never_overwrites(table: Table) -> None:
+    assert ddb.put_new_item(table, {"id": "a", "name": "first"}, ("id",)) is True
+    assert ddb.put_new_item(table, {"id": "a", "name": "second"}, ("id",)) is False
+    assert ddb.get_item(table, {"id": "a"}) == {"id": "a", "name": "first"}
+
+
+# --- scan_page ------------------------------------------------------------------------
+
+
+def test_scan_page_walks_every_item_once(table: Table) -> None:
+    for i in range(7):
+        ddb.put_item(table, {"id": f"item-{i}"})
+    seen: list[str] = []
+    start = None
+    pages = 0
+    while True:
+        page = ddb.scan_page(table, 3, start)
+        assert len(page.items) <= 3
+        seen += [item["id"] for item in page.items]
+        pages += 1
+        if page.last_key is None:
+            break
+        start = page.last_key
+    assert sorted(seen) == [f"item-{i}" for i in range(7)]
+    assert pages >= 3
+
+
+def test_scan_page_of_an_empty_table(table: Table) -> None:
+    assert ddb.scan_page(table, 10) == ddb.ScanPage(items=[], last_key=None)
+
+
+# --- update_existing_item -------------------------------------------------------------
+
+
+def test_update_sets_only_the_given_attributes(table: Table) -> None:
+    ddb.put_item(table, {"id": "a", "name": "Ada", "email": "ada@example.com"})
+    # `name` is a DynamoDB reserved word: this fails unless names go through placeholders.
+    updated = ddb.update_existing_item(table, {"id": "a"}, {"name": "Ada L."})
+    assert updated == {"id": "a", "name": "Ada L.", "email": "ada@example.com"}
+    assert ddb.get_item(table, {"id": "a"}) == updated
+
+
+def test_update_of_a_missing_item_is_none_and_creates_nothing(table: Table) -> None:
+    assert ddb.update_existing_item(table, {"id": "ghost"}, {"name": "x"}) is None
+    assert ddb.get_item(table, {"id": "ghost"}) is None
+    assert _count(table) == 0
+
+
+@pytest.mark.parametrize("changes", [{}, {"id": "b"}])
+def test_update_refuses_nothing_or_the_key(table: Table, changes: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        ddb.update_existing_item(table, {"id": "a"}, changes)
+
+
+# --- delete_existing_item -------------------------------------------------------------
+
+
+def test_delete_existing_item(table: Table) -> None:
+    ddb.put_item(table, {"id": "a"})
+    assert ddb.delete_existing_item(table, {"id": "a"}) is True
+    assert ddb.get_item(table, {"id": "a"}) is None
+    assert ddb.delete_existing_item(table, {"id": "a"}) is False
+
+
+# --- errors other than a failed condition propagate ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "call"),
+    [
+        ("put_item", lambda t: ddb.put_new_item(t, {"id": "a"}, ("id",))),
+        ("update_item", lambda t: ddb.update_existing_item(t, {"id": "a"}, {"n": "x"})),
+        ("delete_item", lambda t: ddb.delete_existing_item(t, {"id": "a"})),
+    ],
+)
+def test_other_client_errors_propagate(
+    table: Table, operation: str, call: Callable[[Table], object]
+) -> None:
+    with Stubber(table.meta.client) as stubber:
+        stubber.add_client_error(operation, "ProvisionedThroughputExceededException")
+        with pytest.raises(ClientError):
+            call(table)
+
+
+def test_a_throttled_call_is_tried_three_times_in_all(table: Table) -> None:
+    attempts = []
+
+    def throttle(request: object, **kwargs: object) -> AWSResponse:
+        attempts.append(request)
+        body = b'{"__type":"ProvisionedThroughputExceededException","message":"slow down"}'
+        return AWSResponse("https://dynamodb", 400, {}, _Raw(body))  # type: ignore[arg-type]
+
+    events: Any = table.meta.client.meta.events  # stubs want handlers returning None
+    events.register_first("before-send.dynamodb.GetItem", throttle)
+    try:
+        with pytest.raises(ClientError) as caught:
+            ddb.get_item(table, {"id": "a"})
+    finally:
+        events.unregister("before-send.dynamodb.GetItem", throttle)
+    assert caught.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    assert len(attempts) == ddb.MAX_ATTEMPTS == 3
+
+
+class _Raw:
+    """The raw urllib3 response AWSResponse reads its body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, *args: object, **kwargs: object) -> list[bytes]:
+        return [self._body]
+
+
+def test_worst_case_fits_the_function_timeout() -> None:
+    timeout = yaml_parse(TEMPLATE_PATH.read_text())["Globals"]["Function"]["Timeout"]
+    # Every attempt hangs to its timeouts, and each retry first waits the longest
+    # standard-mode backoff (rand(0, 1) * 2 ** (attempt - 1) after a throttling error).
+    backoff = sum(2**i for i in range(ddb.MAX_ATTEMPTS - 1))
+    per_attempt = ddb.CONNECT_TIMEOUT_SECONDS + ddb.READ_TIMEOUT_SECONDS
+    worst = ddb.MAX_ATTEMPTS * per_attempt + backoff
+    assert worst <= timeout - 1, f"{worst} s of retries do not fit a {timeout} s function"
