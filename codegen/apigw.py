@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from codegen.cors import cors_headers
 from codegen.errors import SpecError, join_pointer, unescape_token
 from codegen.model import Api, Operation
 
@@ -80,14 +81,6 @@ _DROPPED_KEYWORDS = frozenset(
 def function_logical_id(operation: Operation) -> str:
     """The logical id of the operation's function, e.g. `GetUserFunction`."""
     return f"{operation.class_name}Function"
-
-
-def cors_allow_headers(api: Api) -> str:
-    """`Access-Control-Allow-Headers`: Content-Type plus every declared header parameter."""
-    names = {"Content-Type"}
-    for operation in api.operations:
-        names.update(p.name for p in operation.parameters if p.location == "header")
-    return ",".join(sorted(names, key=str.lower))
 
 
 def definition_body(api: Api) -> dict[str, Any]:
@@ -350,10 +343,7 @@ def _not_found(cors: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _cors_headers(api: Api) -> dict[str, str]:
-    return {
-        "Access-Control-Allow-Origin": "*",
-        "Access-Control-Allow-Headers": cors_allow_headers(api),
-    }
+    return cors_headers(api)
 
 
 def _quoted(value: str) -> str:

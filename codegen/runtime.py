@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from codegen.cors import cors_headers
 from codegen.model import Api
 from codegen.templating import header, render
 
@@ -18,6 +19,6 @@ def render_runtime(api: Api) -> dict[Path, str]:
             header=head,
             doc="Code rendered from the spec by `python -m codegen`; imported by the handlers.",
         ),
-        GENERATED / "runtime.py": render("runtime.py.j2", header=head),
+        GENERATED / "runtime.py": render("runtime.py.j2", header=head, cors=cors_headers(api)),
         GENERATED / "validation.py": render("validation.py.j2", header=head),
     }

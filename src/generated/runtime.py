@@ -16,12 +16,10 @@ from typing import Any, TypeVar
 
 Response = dict[str, Any]
 
+# The same headers API Gateway's own answers carry (codegen/cors.py renders both).
 CORS_HEADERS: dict[str, str] = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Headers": (
-        "Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,X-Request-Id"
-    ),
-    "Access-Control-Allow-Methods": "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT",
+    "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key",
 }
 RETRY_AFTER_SECONDS = "1"
 

@@ -15,10 +15,10 @@ from codegen.apigw import (
     ANY_METHOD,
     CATCH_ALL_PATH,
     INTEGRATION,
-    cors_allow_headers,
     definition_body,
     function_logical_id,
 )
+from codegen.cors import allow_headers
 from codegen.errors import SpecError
 from codegen.model import Api, HandlerRef, Operation, Parameter
 from codegen.parser import parse_api
@@ -264,7 +264,7 @@ def test_every_declared_path_answers_preflight_with_its_methods(
         assert status == "204"
         assert headers["Access-Control-Allow-Origin"] == "*"
         assert set(headers["Access-Control-Allow-Methods"].split(",")) == methods
-        assert headers["Access-Control-Allow-Headers"] == cors_allow_headers(api)
+        assert headers["Access-Control-Allow-Headers"] == allow_headers(api)
 
 
 def test_undeclared_methods_get_405_with_allow(api: Api, body: dict[str, Any]) -> None:
@@ -484,7 +484,9 @@ def test_hostile_operation_is_inlined_and_cleaned(hostile_body: dict[str, Any]) 
 
 def test_declared_header_parameters_join_cors_allow_headers(hostile_body: dict[str, Any]) -> None:
     _status, headers = mapped_headers(hostile_body["paths"]["/things"]["options"])
-    assert headers["Access-Control-Allow-Headers"] == "Content-Type,X-Trace-Id"
+    assert headers["Access-Control-Allow-Headers"] == (
+        "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key,X-Trace-Id"
+    )
 
 
 def test_security_is_refused_rather_than_silently_dropped() -> None:

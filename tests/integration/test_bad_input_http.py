@@ -174,14 +174,6 @@ def test_bad_input_is_refused(server_on_moto: ServerProcess, unchanged: None, ca
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "spec gap (openapi.yaml, not codegen/serve): components.schemas.Name has no pattern, so "
-        'a JSON-escaped NUL ("A\\u0000B") is a valid name and POST /users stores it (201). '
-        "Fix: give Name a pattern excluding control characters; then remove this mark."
-    ),
-)
 def test_escaped_nul_in_name_is_refused(server_on_moto: ServerProcess, table: Any) -> None:
     before = snapshot(table)
     response = requests.post(
