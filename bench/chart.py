@@ -24,8 +24,10 @@ def render(results: Results, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    fig, axes = plt.subplots(2, 2, figsize=(14, 9.5))
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    fig, axes = plt.subplots(2, 2, figsize=(14, 10.5))
     mode = "quick run" if results.quick else "full run"
     fig.suptitle(
         f"Users API benchmark ({mode}; medians; lower is better except req/s)", fontsize=13
@@ -47,8 +49,11 @@ def render(results: Results, path: Path) -> None:
     ax.set_ylabel("ms (log)")
     if any(c.process_ms for c in results.cold):
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_title("Cold start: fresh process, import + first call")
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False)
 
     # Warm, valid requests.
     ax = axes[0][1]
@@ -73,8 +78,9 @@ def render(results: Results, path: Path) -> None:
     ax.set_ylabel("µs per request (log)")
     if any(w.us for w in results.warm):
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(plain)
     ax.set_title("Warm per-request overhead (DynamoDB stubbed)")
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, frameon=False)
 
     # Server throughput.
     ax = axes[1][0]
@@ -105,7 +111,7 @@ def render(results: Results, path: Path) -> None:
     ax.set_ylabel("requests / s")
     ax.set_ylim(bottom=0)
     ax.set_title("Local server throughput (solid: ours, dashed: chalice local)")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, handlelength=4)
 
     # Generator time.
     ax = axes[1][1]

@@ -34,7 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=5, help="seed of the alternating order")
     parser.add_argument(
-        "--out", type=Path, default=config.BENCH_DIR, help="folder for results.md and results.png"
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for results.md and results.png (default: bench/, or bench/out/ with --quick "
+        "so a short run never replaces the committed full results)",
     )
     parser.add_argument(
         "--no-fail", action="store_true", help="exit 0 even when a budget is missed"
@@ -44,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.out is None:
+        args.out = config.OUT_DIR if args.quick else config.BENCH_DIR
     sections: tuple[str, ...] = tuple(args.only) if args.only else SECTIONS
     settings = config.settings(args.quick, args.seed)
     started = time.perf_counter()

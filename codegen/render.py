@@ -8,14 +8,13 @@ never checked).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.model import Api
 from codegen.routes import render_routes
 from codegen.runtime import GENERATED, render_runtime
+from codegen.sam import render_template
 from codegen.stubs import render_stubs
 from codegen.templating import HEADER_PREFIX
 from codegen.validators import render_validators
@@ -33,24 +32,9 @@ def render_all(api: Api) -> Rendered:
     generated: dict[Path, str] = {}
     for renderer in (render_runtime, render_validators, render_routes):
         generated.update(renderer(api))
-    template = _render_sam_template(api)
-    if template is not None:
-        generated[TEMPLATE_FILE] = template
+    generated[TEMPLATE_FILE] = render_template(api)
     create_only = {path: text for path, text in render_stubs(api).items() if path not in generated}
     return Rendered(dict(sorted(generated.items())), create_only)
-
-
-def _render_sam_template(api: Api) -> str | None:
-    # TODO(lead): once codegen/sam.py is committed, drop this fallback and import
-    # codegen.sam at the top: template.yaml must always be rendered. Until then a
-    # missing module (not a broken one: its errors propagate) skips template.yaml.
-    if importlib.util.find_spec("codegen.sam") is None:
-        return None
-    sam = importlib.import_module("codegen.sam")
-    text = sam.render_template(api)
-    if not isinstance(text, str):
-        raise TypeError("codegen.sam.render_template must return str")
-    return text
 
 
 def write(root: Path, rendered: Rendered) -> list[Path]:

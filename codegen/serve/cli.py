@@ -156,6 +156,10 @@ def serve(args: argparse.Namespace) -> int:
         if threading.current_thread() is threading.main_thread():
             # Stopping by pid (SIGTERM) shuts down as cleanly as Ctrl-C.
             signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+            # A shell without job control starts background commands with SIGINT ignored,
+            # and children inherit that: restore Python's handler so Ctrl-C / kill -INT
+            # still stop the server (seen under CI, where `.ci/run` is non-interactive).
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         server.serve_forever()  # returns on KeyboardInterrupt, closing the socket
     finally:
         app.close()

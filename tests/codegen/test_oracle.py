@@ -91,7 +91,9 @@ def oracle_email(value: str) -> bool:
         )
     except email_validator.EmailNotValidError:
         return False
-    return "." in value.rpartition("@")[2]
+    # email-validator accepts internationalised domains (IDNA, e.g. "0@éA.aE"); our format
+    # promises plain ASCII addresses (RFC 5321 without SMTPUTF8), so the oracle asks for that.
+    return value.isascii() and "." in value.rpartition("@")[2]
 
 
 class Oracle:

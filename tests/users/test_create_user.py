@@ -102,7 +102,8 @@ def test_415_for_a_body_that_is_not_json(users_table: Table) -> None:
     # The table lives for the whole test; every example creates a new user in it.
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(name=st.text(min_size=1, max_size=100))
+# The spec's Name pattern refuses control characters (Unicode category Cc).
+@given(name=st.text(st.characters(exclude_categories=("Cc",)), min_size=1, max_size=100))
 def test_any_valid_name_round_trips(users_table: Table, name: str) -> None:
     created = invoke(handler, api_event("POST", "/users", body={"name": name, "email": "a@b.io"}))
     assert created["statusCode"] == 201
@@ -112,3 +113,11 @@ def test_any_valid_name_round_trips(users_table: Table, name: str) -> None:
         get_user.handler, api_event("GET", "/users/{id}", path_parameters={"id": user["id"]})
     )
     assert body_of(fetched) == user
+
+
+@pytest.mark.parametrize("name", ["A\x00B", "line\nbreak", "tab\there", "\x1b[31mred", "\x85"])
+def test_names_with_control_characters_are_refused(users_table: Table, name: str) -> None:
+    response = invoke(handler, api_event("POST", "/users", body={"name": name, "email": "a@b.io"}))
+    assert response["statusCode"] == 400
+    assert body_of(response)["errors"][0]["location"] == "body.name"
+    assert users_table.scan()["Items"] == []

@@ -60,7 +60,7 @@ def validate(event: Mapping[str, Any]) -> UpdateUserRequest | Response:
 # (JSON numbers are int or float), an "operator" error to mypy.
 # mypy: disable-error-code="operator"
 # fmt: off
-REGEX_PATTERNS = {'^[^\\u0000-\\u001F\\u007F]*$': re.compile('^[^\\u0000-\\u001F\\u007F]*\\Z')}
+REGEX_PATTERNS = {'^[^\\u0000-\\u001F\\u007F-\\u009F]*$': re.compile('^[^\\u0000-\\u001F\\u007F-\\u009F]*\\Z')}
 NoneType = type(None)
 
 def _check(data: Any, custom_formats: Any={}, name_prefix: Any=None) -> Any:
@@ -151,8 +151,8 @@ def _check___definitions_name(data: Any, custom_formats: Any={}, name_prefix: An
             errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must be longer than or equal to 1 characters', name='' + (name_prefix or 'data') + '', rule='minLength'))
         if data_len > 100:
             errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must be shorter than or equal to 100 characters', name='' + (name_prefix or 'data') + '', rule='maxLength'))
-        if not REGEX_PATTERNS['^[^\\u0000-\\u001F\\u007F]*$'].search(data):
-            errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must match pattern ^[^\\u0000-\\u001F\\u007F]*$', name='' + (name_prefix or 'data') + '', rule='pattern'))
+        if not REGEX_PATTERNS['^[^\\u0000-\\u001F\\u007F-\\u009F]*$'].search(data):
+            errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must match pattern ^[^\\u0000-\\u001F\\u007F-\\u009F]*$', name='' + (name_prefix or 'data') + '', rule='pattern'))
     if errors:
         raise JsonSchemaValuesException(errors)
     return data
