@@ -6,6 +6,7 @@
 #   make lint      ruff check, ruff format --check, mypy
 #   make check     generated files are current (python -m codegen check)
 #   make ci        install, check, lint, test: what .ci/run runs
+#   make bench     the performance comparison of issue 5 (python -m bench; not part of CI)
 #
 # Every tool lives inside the checkout, installed by this file:
 #   .venv/            the project (pip install -e ".[dev]")
@@ -56,7 +57,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 NPM_STAMP := node_modules/.installed
 
 .PHONY: help install install-python install-sam install-checkov install-node install-chromium \
-	generate check serve lint format test ci clean distclean
+	generate check serve lint format test ci bench bench-quick clean distclean
 
 help:
 	@sed -n '3,8p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
@@ -180,6 +181,19 @@ ci:
 	t lint $(MAKE) lint || rc=1; \
 	t test $(MAKE) test || rc=1; \
 	exit $$rc
+
+# Benchmarks compare wall-clock ratios against other stacks (Powertools, Chalice, openapi-core):
+# they need the `bench` extra and a quiet machine, so they are a command, not a CI gate.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(VENV_STAMP)
+	$(PY) -m pip install -q -e ".[dev,bench]"
+	@touch $@
+
+bench: install $(BENCH_STAMP)
+	$(PY) -m bench
+
+bench-quick: install $(BENCH_STAMP)
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf .aws-sam reports .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

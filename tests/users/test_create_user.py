@@ -96,14 +96,17 @@ def test_415_for_a_body_that_is_not_json(users_table: Table) -> None:
     assert _count(users_table) == 0
 
 
+# The spec's Name pattern refuses control characters (Unicode category Cc).
+NAMES = st.text(st.characters(exclude_categories=["Cc"]), min_size=1, max_size=100)
+
+
 @settings(
     max_examples=25,
     deadline=None,
     # The table lives for the whole test; every example creates a new user in it.
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-# The spec's Name pattern refuses control characters (Unicode category Cc).
-@given(name=st.text(st.characters(exclude_categories=("Cc",)), min_size=1, max_size=100))
+@given(name=NAMES)
 def test_any_valid_name_round_trips(users_table: Table, name: str) -> None:
     created = invoke(handler, api_event("POST", "/users", body={"name": name, "email": "a@b.io"}))
     assert created["statusCode"] == 201
