@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ def _prepare_environment() -> None:
     # moto only intercepts AWS's own endpoints: a local endpoint would be called for real.
     os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    # Signs pagination cursors; deployed, the SAM template generates it in Secrets Manager.
+    os.environ.setdefault("CURSOR_SECRET", secrets.token_urlsafe(32))
     for path in (ROOT / "src", ROOT):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))

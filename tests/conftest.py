@@ -21,6 +21,8 @@ _FAKE_AWS_ENV = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",
     "SAM_CLI_TELEMETRY": "0",
+    # Signs pagination cursors (utils.pagination); deployed, the template generates it.
+    "CURSOR_SECRET": "test-cursor-secret",
 }
 
 for _key, _value in _FAKE_AWS_ENV.items():

@@ -104,6 +104,21 @@ CASES = [
     Bad("enormous limit", "GET", "/users?limit=" + "9" * 40, 400),
     Bad("float limit", "GET", "/users?limit=1.0", 400),
     Bad("forged next_token", "GET", "/users?next_token=eyJpZCI6IDF9", 400),
+    # A well-formed key of a plausible user, unsigned or with a made-up signature: the
+    # signature, not the shape, is what refuses it.
+    Bad(
+        "unsigned next_token of a valid key",
+        "GET",
+        "/users?next_token=eyJpZCI6IjNmMmI4YzFlLTdhNGQtNGU1Zi05YjZhLTFjMmQzZTRmNWE2YiJ9",
+        400,
+    ),
+    Bad(
+        "next_token with a forged signature",
+        "GET",
+        "/users?next_token=eyJpZCI6IjNmMmI4YzFlLTdhNGQtNGU1Zi05YjZhLTFjMmQzZTRmNWE2YiJ9."
+        "AAAAAAAAAAAAAAAAAAAAAA",
+        400,
+    ),
     Bad("garbage next_token", "GET", "/users?next_token=%00%FF", 400),
     Bad("non-UUID id (GET)", "GET", "/users/not-a-uuid", 400),
     Bad("non-UUID id (DELETE)", "DELETE", "/users/1%27%20OR%201=1", 400),
