@@ -12,8 +12,11 @@ which `codegen.sam` prints as `!Sub`. What it adds to the spec:
 - gateway responses, so every response API Gateway makes itself carries the CORS headers
   and the `{"message": ...}` envelope (by default they carry no CORS headers at all and
   browsers hide the real error);
+- security: API keys (X-API-Key header) and Cognito user pools authorizers from the
+  model's `Operation.security` (the parser refuses anything else);
 - an OPTIONS preflight (mock) on every path, `x-amazon-apigateway-any-method` (mock, 405
-  with `Allow`) on every path, and a mock 404 on `/` and `/{proxy+}`. Without them API
+  with `Allow`) on every path, and a mock 404 on `/` and `/{proxy+}`, each answering
+  whatever the request's Content-Type among `mock_media_types`. Without them API
   Gateway answers both an unknown path and an undeclared method with 403 "Missing
   Authentication Token". Precedence: an explicitly declared method beats ANY on the same
   resource, and a declared resource beats the greedy `/{proxy+}` (which does not match
@@ -31,9 +34,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.cors import cors_headers
+from codegen.cors import cors_headers, preflight_headers
 from codegen.errors import SpecError, join_pointer, unescape_token
-from codegen.model import Api, Operation
+from codegen.model import JSON_MEDIA_TYPE, Api, Operation, RequestBody, SecurityScheme
+from codegen.parser import is_json_media_type
 
 API_LOGICAL_ID = "Api"
 REQUEST_VALIDATOR = "all"
@@ -41,6 +45,38 @@ ANY_METHOD = "x-amazon-apigateway-any-method"
 INTEGRATION = "x-amazon-apigateway-integration"
 CATCH_ALL_PATH = "/{proxy+}"
 PREFLIGHT_MAX_AGE = "600"
+API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
+BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
+AUTHORIZER = "x-amazon-apigateway-authorizer"
+# The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.sam
+# declares it only when a scheme uses it).
+USER_POOL_PARAMETER = "CognitoUserPoolArn"
+# What a mock's request template must produce: a MOCK integration reads the status of its
+# integration response from the `statusCode` of the (mapped) request body, and answers
+# 500 "Unable to parse statusCode" when there is none -- which is what a body passed
+# through unmapped (passthroughBehavior when_no_match) gives it.
+MOCK_REQUEST_TEMPLATE = '{"statusCode": 200}'
+# Request media types the mocks (405, 404, preflight) map, on top of those the spec's
+# request bodies declare. A REST API mapping template is selected by exact media type
+# (no wildcard exists), so "any Content-Type" is this list: JSON (also what a request
+# without Content-Type counts as), the three types a browser sends without a preflight
+# (text/plain, form, multipart), XML and raw bytes. Anything else gets 415
+# UNSUPPORTED_MEDIA_TYPE from passthroughBehavior `never` (with CORS and the JSON
+# envelope), never a 500.
+MOCK_MEDIA_TYPES = (
+    "application/json",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "multipart/form-data",
+    "text/plain",
+    "text/xml",
+)
+# Request media types passed to the Lambda as text; any other type a request body declares
+# is registered as binary, so API Gateway hands it over base64-encoded and intact.
+_TEXT_MEDIA_TYPES = frozenset(
+    {"application/x-www-form-urlencoded", "application/xml", "application/javascript"}
+)
 
 _SCHEMA_PREFIX = "#/components/schemas/"
 _OPERATION_KEYS = ("operationId", "summary", "description", "tags")
@@ -86,9 +122,6 @@ def function_logical_id(operation: Operation) -> str:
 def definition_body(api: Api) -> dict[str, Any]:
     """The DefinitionBody of the API Gateway REST API rendered from `api`."""
     document = copy.deepcopy(dict(api.document))  # never mutate the caller's document
-    if document.get("security"):
-        # Dropping it would silently publish an open API; authorizers need their own design.
-        raise SpecError("security is not supported by the API Gateway renderer", "/security")
     refs = _Refs(document)
     schemas = _Schemas(document, refs)
     cors = _cors_headers(api)
@@ -102,43 +135,127 @@ def definition_body(api: Api) -> dict[str, Any]:
         },
         "x-amazon-apigateway-gateway-responses": gateway_responses(cors),
     }
+    security_schemes = {scheme.name: _security_scheme(scheme) for scheme in api.security_schemes}
+    if security_schemes:
+        body["components"]["securitySchemes"] = security_schemes
+    if any(op.api_key_required for op in api.operations):
+        # API keys come from the X-API-Key header (the other source, AUTHORIZER, needs a
+        # Lambda authorizer); keys only work once a usage plan links them to the stage.
+        body[API_KEY_SOURCE] = "HEADER"
+    binary = binary_media_types(api)
+    if binary:
+        body[BINARY_MEDIA_TYPES] = binary
     if not body["components"]["schemas"]:
+        del body["components"]["schemas"]
+    if not body["components"]:
         del body["components"]
     return body
+
+
+def binary_media_types(api: Api) -> list[str]:
+    """Request media types API Gateway must treat as binary (base64 to the Lambda)."""
+    found = {
+        _bare(media_type)
+        for op in api.operations
+        if op.request_body is not None
+        for media_type in op.request_body.media_types
+        if not _is_text(media_type)
+    }
+    return sorted(found)
+
+
+def mock_media_types(api: Api) -> list[str]:
+    """The request media types every mock maps (see MOCK_MEDIA_TYPES)."""
+    declared = {
+        _bare(media_type)
+        for op in api.operations
+        if op.request_body is not None
+        for media_type in op.request_body.media_types
+    }
+    return sorted({*MOCK_MEDIA_TYPES, *declared})
+
+
+def _bare(media_type: str) -> str:
+    """`Application/JSON; charset=utf-8` -> `application/json`."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def _is_text(media_type: str) -> bool:
+    bare = _bare(media_type)
+    return (
+        bare.startswith("text/")
+        or bare in _TEXT_MEDIA_TYPES
+        or bare.endswith(("+json", "+xml"))
+        or is_json_media_type(bare)
+    )
+
+
+def _security_scheme(scheme: SecurityScheme) -> dict[str, Any]:
+    """A scheme as API Gateway's importer reads it (the shape SAM's own Auth renders).
+
+    - API keys: `apiKey` in the `x-api-key` header; a method requiring the scheme gets
+      apiKeyRequired.
+    - Cognito: an `apiKey`-typed scheme on the Authorization header with
+      `x-amazon-apigateway-authtype: cognito_user_pools` and the pool ARN(s); the scopes a
+      method's requirement lists become its authorizationScopes, of which a token must
+      carry at least one. With scopes, API Gateway accepts access tokens only; without,
+      it takes the token for an ID token (AWS, "Integrate a REST API with an Amazon
+      Cognito user pool").
+    """
+    if scheme.kind == "api_key":
+        return {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    return {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": "cognito_user_pools",
+        AUTHORIZER: {
+            "type": "cognito_user_pools",
+            "providerARNs": [{"Ref": USER_POOL_PARAMETER}],
+        },
+    }
 
 
 def gateway_responses(cors: Mapping[str, str]) -> dict[str, Any]:
     """Every response API Gateway makes itself: CORS headers + `{"message": ...}`.
 
-    Templates may use only `$context`, `$stageVariables` and request parameters.
-    `$context.error.messageString` is already a quoted JSON string;
-    `$context.error.validationErrorString` is not (AWS's own examples quote it).
+    Gateway response templates are not run through Velocity: API Gateway only substitutes
+    `$context`, `$stageVariables` and request parameters, and escapes nothing. So a
+    variable goes inside JSON only if it is already a JSON value:
+    `$context.error.messageString` is documented as "the quoted value of
+    $context.error.message" and is used *without* quotes around it.
+    `$context.error.validationErrorString` is a bare string that embeds parts of the
+    client's body (e.g. `instance value ("a\"b") not found in enum`), so between quotes it
+    can break the JSON: BAD_REQUEST_BODY uses messageString too, and the details stay in
+    the execution logs (the Lambda, which validates fully, lists them in its own 400s).
+
     DEFAULT_4XX/5XX get no statusCode: setting one would change the status of every
-    other 4XX/5XX response. REQUEST_TOO_LARGE (413) cannot be customised.
+    other 4XX/5XX response. REQUEST_TOO_LARGE is a valid gateway response type and is
+    declared so that the intent is on record and the local server answers with it, but
+    AWS's REST API important notes say customising the 413 is not currently supported:
+    the deployed API may still answer with API Gateway's own 413 body.
     """
     message = '{"message":$context.error.messageString}'
 
     def fixed(text: str) -> str:
         return json.dumps({"message": text}, separators=(",", ":"))
 
+    def invalid(location: str) -> str:
+        return (
+            '{"message":"Invalid request","errors":[{"location":"'
+            + location
+            + '","detail":$context.error.messageString}]}'
+        )
+
     responses: list[tuple[str, str | None, str]] = [
         ("DEFAULT_4XX", None, message),
         ("DEFAULT_5XX", None, message),
-        (
-            "BAD_REQUEST_BODY",
-            "400",
-            '{"message":"Invalid request","errors":[{"location":"body",'
-            '"detail":"$context.error.validationErrorString"}]}',
-        ),
-        (
-            "BAD_REQUEST_PARAMETERS",
-            "400",
-            '{"message":"Invalid request","errors":[{"location":"parameters",'
-            '"detail":$context.error.messageString}]}',
-        ),
+        ("BAD_REQUEST_BODY", "400", invalid("body")),
+        ("BAD_REQUEST_PARAMETERS", "400", invalid("parameters")),
         # No route matched: the API has no IAM auth, so this is a 404, not a 403.
         ("MISSING_AUTHENTICATION_TOKEN", "404", fixed("Not found")),
         ("RESOURCE_NOT_FOUND", "404", fixed("Not found")),
+        ("REQUEST_TOO_LARGE", "413", fixed("Request too large")),
         ("UNSUPPORTED_MEDIA_TYPE", "415", fixed("Content-Type must be application/json")),
         ("THROTTLED", "429", fixed("Too many requests")),
         ("INTEGRATION_TIMEOUT", "504", fixed("Endpoint request timed out")),
@@ -167,6 +284,7 @@ def _paths(
     for operation in api.operations:
         by_path.setdefault(operation.path, []).append(operation)
     spec_paths = document.get("paths", {})
+    media_types = mock_media_types(api)
     paths: dict[str, Any] = {}
     for path, operations in by_path.items():
         spec_item = refs.resolve(spec_paths.get(path, {}))
@@ -179,17 +297,17 @@ def _paths(
             item[operation.method.lower()] = _operation(operation, spec_operation, refs, schemas)
         declared = [op.method.upper() for op in operations]
         if "OPTIONS" not in declared:
-            item["options"] = _preflight(declared, cors)
-        item[ANY_METHOD] = _method_not_allowed(sorted({*declared, "OPTIONS"}), cors)
+            item["options"] = _preflight(declared, api, media_types)
+        item[ANY_METHOD] = _method_not_allowed(sorted({*declared, "OPTIONS"}), cors, media_types)
         paths[path] = item
     if "/" not in paths:
-        paths["/"] = {ANY_METHOD: _not_found(cors)}
+        paths["/"] = {ANY_METHOD: _not_found(cors, media_types)}
     if not any(path.endswith("+}") for path in paths):
         paths[CATCH_ALL_PATH] = {
             "parameters": [
                 {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
-            ANY_METHOD: _not_found(cors),
+            ANY_METHOD: _not_found(cors, media_types),
         }
     return paths
 
@@ -197,18 +315,24 @@ def _paths(
 def _operation(
     operation: Operation, spec: Mapping[str, Any], refs: _Refs, schemas: _Schemas
 ) -> dict[str, Any]:
-    if "security" in spec or "callbacks" in spec:
+    if "callbacks" in spec:
         raise SpecError(
-            "security and callbacks are not supported by the API Gateway renderer",
-            operation.pointer,
+            "callbacks are not supported by the API Gateway renderer",
+            join_pointer(operation.pointer, "callbacks"),
         )
     out: dict[str, Any] = {key: copy.deepcopy(spec[key]) for key in _OPERATION_KEYS if key in spec}
     parameters = _parameters(spec.get("parameters", ()), refs, schemas)
     if parameters:
         out["parameters"] = parameters
-    if "requestBody" in spec:
-        out["requestBody"] = _request_body(refs.resolve(spec["requestBody"]), schemas)
+    if operation.request_body is not None:
+        description = refs.resolve(spec.get("requestBody")).get("description")
+        request_body = _request_body(operation.request_body, description, schemas)
+        if request_body is not None:
+            out["requestBody"] = request_body
     out["responses"] = _responses(spec.get("responses", {}), refs, schemas)
+    if operation.security:
+        # One requirement object: every scheme in it is enforced (authorizer AND key).
+        out["security"] = [{req.scheme.name: list(req.scopes) for req in operation.security}]
     out["x-amazon-apigateway-request-validator"] = REQUEST_VALIDATOR
     out[INTEGRATION] = {
         "type": "aws_proxy",
@@ -237,13 +361,23 @@ def _parameters(
     return result
 
 
-def _request_body(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
+def _request_body(body: RequestBody, description: Any, schemas: _Schemas) -> dict[str, Any] | None:
+    """What API Gateway can model of a body: its JSON schema, nothing else.
+
+    Models are JSON Schema and are chosen by media type, so the JSON one is keyed
+    `application/json` (parameters dropped) and the others (XML, forms, bytes) are left
+    out: a media type listed without a schema could get API Gateway's `Empty` model and
+    have a non-JSON body rejected as invalid JSON, where the Lambda answers 415. None
+    when the body offers no JSON at all.
+    """
+    if body.json_schema is None:
+        return None
     out: dict[str, Any] = {}
-    if "description" in spec:
-        out["description"] = spec["description"]
-    out["content"] = _content(spec.get("content", {}), schemas)
-    if "required" in spec:
-        out["required"] = spec["required"]
+    if isinstance(description, str):
+        out["description"] = description
+    out["content"] = {JSON_MEDIA_TYPE: {"schema": schemas.convert(body.json_schema)}}
+    if body.required:
+        out["required"] = True
     return out
 
 
@@ -285,13 +419,20 @@ def _content(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
 # --- mock integrations ----------------------------------------------------------------------
 
 
-def _mock(status: str, parameters: Mapping[str, str], body: str | None) -> dict[str, Any]:
-    """A mock integration whose default response is `status`.
+def _mock(
+    status: str, parameters: Mapping[str, str], body: str | None, media_types: list[str]
+) -> dict[str, Any]:
+    """A mock integration whose default response is `status`, for any listed media type.
 
-    The request template is what makes a mock answer at all; `passthroughBehavior: never`
-    turns a body of another media type into a clean 415 (UNSUPPORTED_MEDIA_TYPE, with CORS)
-    instead of a 500 from a mock that cannot read a statusCode out of a passed-through body.
-    A request without a body counts as application/json.
+    A MOCK integration takes its status from the `statusCode` of the mapped request: the
+    request template is what makes it answer at all ("Unable to parse statusCode"
+    otherwise). Templates are chosen by the request's media type, so every media type in
+    `media_types` gets the same constant template (it never reads the body), and
+    `passthroughBehavior: never` turns any other media type into a clean 415
+    (UNSUPPORTED_MEDIA_TYPE, with CORS) rather than a body passed through to a mock that
+    cannot read a statusCode from it. A request without Content-Type counts as
+    application/json (AWS, "Method request behavior for payloads without mapping
+    templates").
     """
     response: dict[str, Any] = {
         "statusCode": status,
@@ -303,14 +444,18 @@ def _mock(status: str, parameters: Mapping[str, str], body: str | None) -> dict[
         response["responseTemplates"] = {"application/json": body}
     return {
         "type": "mock",
-        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+        "requestTemplates": {media_type: MOCK_REQUEST_TEMPLATE for media_type in media_types},
         "passthroughBehavior": "never",
         "responses": {"default": response},
     }
 
 
 def _mock_method(
-    summary: str, status: str, headers: Mapping[str, str], body: str | None
+    summary: str,
+    status: str,
+    headers: Mapping[str, str],
+    body: str | None,
+    media_types: list[str],
 ) -> dict[str, Any]:
     return {
         "summary": summary,
@@ -320,26 +465,26 @@ def _mock_method(
                 "headers": {name: {"schema": {"type": "string"}} for name in headers},
             }
         },
-        INTEGRATION: _mock(status, headers, body),
+        INTEGRATION: _mock(status, headers, body, media_types),
     }
 
 
-def _preflight(methods: list[str], cors: Mapping[str, str]) -> dict[str, Any]:
-    headers = {
-        **cors,
-        "Access-Control-Allow-Methods": ",".join(sorted({*methods, "OPTIONS"})),
-        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
-    }
-    return _mock_method("CORS preflight", "204", headers, None)
+def _preflight(methods: list[str], api: Api, media_types: list[str]) -> dict[str, Any]:
+    headers = preflight_headers(api, sorted({*methods, "OPTIONS"}), PREFLIGHT_MAX_AGE)
+    return _mock_method("CORS preflight", "204", headers, None, media_types)
 
 
-def _method_not_allowed(allowed: list[str], cors: Mapping[str, str]) -> dict[str, Any]:
+def _method_not_allowed(
+    allowed: list[str], cors: Mapping[str, str], media_types: list[str]
+) -> dict[str, Any]:
     headers = {"Allow": ", ".join(allowed), **cors}
-    return _mock_method("Method not allowed", "405", headers, '{"message":"Method not allowed"}')
+    return _mock_method(
+        "Method not allowed", "405", headers, '{"message":"Method not allowed"}', media_types
+    )
 
 
-def _not_found(cors: Mapping[str, str]) -> dict[str, Any]:
-    return _mock_method("No such resource", "404", cors, '{"message":"Not found"}')
+def _not_found(cors: Mapping[str, str], media_types: list[str]) -> dict[str, Any]:
+    return _mock_method("No such resource", "404", cors, '{"message":"Not found"}', media_types)
 
 
 def _cors_headers(api: Api) -> dict[str, str]:

@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from codegen.errors import join_pointer
+
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 JsonObject = Mapping[str, Any]
+JSON_MEDIA_TYPE = "application/json"
+SecurityKind = Literal["api_key", "cognito"]
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,32 @@ class Parameter:
 
 @dataclass(frozen=True)
 class RequestBody:
+    """A request body. The Lambda validates JSON only, so the model keeps two views.
+
+    `content` holds what the generated validators check: the JSON schema, keyed
+    `application/json` whatever parameters the spec wrote (`application/json;
+    charset=utf-8`); it is empty when the spec offers no JSON media type. `media_types`
+    lists every media type the spec offers, as written (e.g. Petstore's JSON, XML and
+    form encodings), for the DefinitionBody and the docs.
+    """
+
     required: bool
-    content: Mapping[str, JsonObject]  # media type -> OpenAPI schema as written
+    content: Mapping[str, JsonObject]  # "application/json" -> OpenAPI schema as written
     pointer: str
+    media_types: tuple[str, ...] = ()  # every media type offered, in spec order
+    json_media_type: str | None = None  # the JSON key as written, None when no JSON
+
+    @property
+    def json_schema(self) -> JsonObject | None:
+        """The schema the Lambda validates the parsed JSON body against (None: no JSON)."""
+        return self.content.get(JSON_MEDIA_TYPE)
+
+    @property
+    def schema_pointer(self) -> str | None:
+        """JSON pointer of that schema in the spec, for messages."""
+        if self.json_media_type is None:
+            return None
+        return join_pointer(self.pointer, "content", self.json_media_type, "schema")
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,33 @@ class TableAccess:
 
 
 @dataclass(frozen=True)
+class SecurityScheme:
+    """A security scheme the API Gateway renderer can enforce faithfully.
+
+    - `api_key`: OpenAPI `apiKey` in the header `X-API-Key`, rendered as API Gateway API
+      keys (read from that header only, with usage plans);
+    - `cognito`: `oauth2`, `openIdConnect` or `http` `bearer`, rendered as an Amazon
+      Cognito user pools authorizer on the `Authorization` header.
+    """
+
+    name: str  # key under components.securitySchemes
+    kind: SecurityKind
+    pointer: str
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """One scheme an operation requires, with the OAuth scopes it accepts.
+
+    `scopes` has API Gateway's meaning: a token carrying any one of them passes (the
+    parser refuses a requirement of all of several scopes, which cannot be enforced).
+    """
+
+    scheme: SecurityScheme
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method: str  # upper case: GET, POST, ...
@@ -86,6 +140,18 @@ class Operation:
     responses: tuple[Response, ...]
     table_access: tuple[TableAccess, ...]
     pointer: str  # e.g. /paths/~1users~1{id}/get
+    # All required together (API Gateway enforces one authorizer *and* an API key, never
+    # one of several alternatives); () = no authentication at the gateway.
+    security: tuple[SecurityRequirement, ...] = ()
+
+    @property
+    def api_key_required(self) -> bool:
+        return any(r.scheme.kind == "api_key" for r in self.security)
+
+    @property
+    def authorizer(self) -> SecurityRequirement | None:
+        """The Cognito requirement (at most one per operation), if any."""
+        return next((r for r in self.security if r.scheme.kind == "cognito"), None)
 
 
 @dataclass(frozen=True)
@@ -110,6 +176,15 @@ class Api:
     document: JsonObject  # the spec as written, $refs intact
     operations: tuple[Operation, ...]
     tables: tuple[Table, ...] = field(default=())
+
+    @property
+    def security_schemes(self) -> tuple[SecurityScheme, ...]:
+        """The schemes some operation requires, in order of first use."""
+        found: dict[str, SecurityScheme] = {}
+        for operation in self.operations:
+            for requirement in operation.security:
+                found.setdefault(requirement.scheme.name, requirement.scheme)
+        return tuple(found.values())
 
     @property
     def root(self) -> Path:

@@ -2,7 +2,8 @@
 
 `parse_api` validates everything a renderer relies on, so that renderers never
 meet a surprise: names are valid and unique Python identifiers, every parameter
-has a style the generated validators implement, every request body is JSON, and
+has a style the generated validators implement, a request body's JSON media type is
+the one validated, every security requirement is one API Gateway can enforce, and
 every DynamoDB table an operation uses is declared. Any violation is a
 `SpecError` with the JSON pointer of the offending node.
 """
@@ -17,6 +18,7 @@ from typing import Any, cast
 from codegen.errors import SpecError, join_pointer
 from codegen.jsonschema import resolve_schema, simple_type
 from codegen.loader import load_document, resolve_pointer, validate_semantics
+from codegen.model import JSON_MEDIA_TYPE as JSON_MEDIA_TYPE  # codegen.validators imports it
 from codegen.model import (
     Api,
     HandlerRef,
@@ -26,13 +28,14 @@ from codegen.model import (
     ParameterLocation,
     RequestBody,
     Response,
+    SecurityRequirement,
+    SecurityScheme,
     Table,
     TableAccess,
 )
 from codegen.naming import is_identifier, pascal_case, path_name, snake_case
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-JSON_MEDIA_TYPE = "application/json"
 PRIMITIVE_TYPES = ("string", "integer", "number", "boolean")
 # The styles the generated validators implement, per location (OpenAPI defaults first).
 SUPPORTED_STYLES: Mapping[str, tuple[str, ...]] = {
@@ -155,6 +158,7 @@ def _parse_operation(
         responses=_responses(document, operation, pointer),
         table_access=_table_access(operation, pointer, table_ids),
         pointer=pointer,
+        security=_security(document, operation, pointer),
     )
 
 
@@ -298,22 +302,43 @@ def _check_parameter_names(parameters: tuple[Parameter, ...]) -> None:
 def _request_body(
     document: dict[str, Any], operation: Mapping[str, Any], pointer: str
 ) -> RequestBody | None:
+    """The body, with the JSON schema the Lambda validates.
+
+    A body may offer several media types (Petstore: JSON, XML and form encoding). The
+    generated validators parse JSON only and answer any other Content-Type with 415, so
+    the model keeps the JSON one for validation and lists every type as written.
+    """
     if "requestBody" not in operation:
         return None
     body, where = _deref(document, operation["requestBody"], join_pointer(pointer, "requestBody"))
     content = body.get("content", {})
-    for media_type in content:
-        if media_type != JSON_MEDIA_TYPE:
+    json_key: str | None = None
+    for media_type, media in content.items():
+        if not is_json_media_type(media_type):
+            continue
+        if json_key is None:
+            json_key = str(media_type)
+        elif dict(media).get("schema", {}) != dict(content[json_key]).get("schema", {}):
             raise SpecError(
-                f"request body media type {media_type!r} cannot be rendered: "
-                f"the generated validators read {JSON_MEDIA_TYPE} only",
+                f"request body media types {json_key!r} and {media_type!r} have different "
+                "schemas; the generated validators read one JSON schema per body",
                 join_pointer(where, "content", media_type),
             )
     return RequestBody(
         required=bool(body.get("required", False)),
-        content={media: dict(obj).get("schema", {}) for media, obj in content.items()},
+        content={}
+        if json_key is None
+        else {JSON_MEDIA_TYPE: dict(content[json_key]).get("schema", {})},
         pointer=where,
+        media_types=tuple(str(media_type) for media_type in content),
+        json_media_type=json_key,
     )
+
+
+def is_json_media_type(media_type: str) -> bool:
+    """`application/json`, with or without parameters (`; charset=utf-8`): what the
+    generated validators accept (they compare the Content-Type without parameters)."""
+    return media_type.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE
 
 
 def _responses(
@@ -338,6 +363,106 @@ def _responses(
             )
         )
     return tuple(responses)
+
+
+# -- security --------------------------------------------------------------------------
+
+# The header API Gateway reads API keys from (`x-amazon-apigateway-api-key-source: HEADER`):
+# "The client can now call the API methods while supplying the x-api-key header" (AWS,
+# "Set up API keys"); no other name can be configured.
+API_KEY_HEADER = "x-api-key"
+# OpenAPI schemes a Cognito user pools authorizer enforces faithfully: a bearer token in
+# the Authorization header, checked against the pool, with OAuth scopes per method.
+_COGNITO_SCHEMES = ("oauth2", "openIdConnect")
+
+
+def _security(
+    document: dict[str, Any], operation: Mapping[str, Any], pointer: str
+) -> tuple[SecurityRequirement, ...]:
+    """The requirements the gateway must enforce: the operation's `security`, else the root's.
+
+    OpenAPI lists *alternatives* (any one suffices), each a set of schemes required
+    together, each with the scopes it requires (all of them). An API Gateway REST method
+    has one authorizer and an API-key flag, enforced together, and grants a Cognito-
+    authorized call when the access token carries *at least one* of its
+    authorizationScopes. So what renders faithfully is:
+    - one alternative, or alternatives naming the same schemes that differ only in the
+      one scope each asks of the authorizer (`[{oauth: [a]}, {oauth: [b]}]`: a or b);
+    - at most one scope per requirement (`{oauth: [a, b]}` requires both, which API
+      Gateway cannot check);
+    - an empty alternative (`{}`) makes authentication optional: none at the gateway.
+    """
+    if "security" in operation:
+        raw, where = operation["security"], join_pointer(pointer, "security")
+    else:
+        raw, where = document.get("security", []), "/security"
+    if not isinstance(raw, list) or not raw:
+        return ()
+    alternatives = [entry for entry in raw if isinstance(entry, Mapping)]
+    if not alternatives or any(not entry for entry in alternatives):
+        return ()  # optional authentication: the handler may look, the gateway cannot
+    if len({tuple(sorted(entry)) for entry in alternatives}) > 1:
+        names = " OR ".join(dict.fromkeys(" AND ".join(sorted(e)) for e in alternatives))
+        raise SpecError(
+            f"security offers alternatives ({names}); an API Gateway REST method enforces "
+            "one authorizer and an API key together, never one of several: keep one",
+            where,
+        )
+    schemes = {str(name): _security_scheme(document, str(name), where) for name in alternatives[0]}
+    cognito = [name for name, scheme in schemes.items() if scheme.kind == "cognito"]
+    if len(cognito) > 1:
+        raise SpecError(
+            f"security requires {' and '.join(cognito)} together; an API Gateway REST "
+            "method has a single authorizer",
+            where,
+        )
+    scopes: dict[str, tuple[str, ...]] = dict.fromkeys(schemes, ())
+    for name in cognito:  # other schemes have no scopes (OpenAPI: the list MUST be empty)
+        per_alternative = [tuple(str(s) for s in entry[name] or ()) for entry in alternatives]
+        for wanted in per_alternative:
+            if len(wanted) > 1:
+                raise SpecError(
+                    f"security requires all of the scopes {list(wanted)} of {name!r}; API "
+                    "Gateway grants a call whose token carries any one of a method's scopes: "
+                    f"list one scope, or one alternative per scope ([{{{name}: [{wanted[0]}]}}"
+                    ", ...]) if any of them suffices",
+                    where,
+                )
+        if any(not wanted for wanted in per_alternative):
+            scopes[name] = ()  # one alternative accepts any valid token: no scope check
+        else:
+            scopes[name] = tuple(dict.fromkeys(w[0] for w in per_alternative))
+    return tuple(SecurityRequirement(schemes[name], scopes[name]) for name in schemes)
+
+
+def _security_scheme(document: dict[str, Any], name: str, where: str) -> SecurityScheme:
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    if not isinstance(schemes, Mapping) or name not in schemes:
+        raise SpecError(f"security scheme {name!r} is not declared in components", where)
+    spec, pointer = _deref(
+        document, schemes[name], join_pointer("/components/securitySchemes", name)
+    )
+    kind = spec.get("type")
+    if kind == "apiKey":
+        location, header = spec.get("in"), str(spec.get("name", ""))
+        if location == "header" and header.lower() == API_KEY_HEADER:
+            return SecurityScheme(name, "api_key", pointer)
+        raise SpecError(
+            f"apiKey scheme {name!r} reads {location} {header!r}: API Gateway API keys are "
+            f"read from the {API_KEY_HEADER} header only (rename it, or drop the scheme)",
+            pointer,
+        )
+    if kind in _COGNITO_SCHEMES or (
+        kind == "http" and str(spec.get("scheme", "")).lower() == "bearer"
+    ):
+        return SecurityScheme(name, "cognito", pointer)
+    described = f"http {spec.get('scheme')}" if kind == "http" else str(kind)
+    raise SpecError(
+        f"security scheme {name!r} ({described}) cannot be rendered: the API Gateway "
+        "renderer knows API keys (apiKey in the x-api-key header) and Cognito user pools "
+        "(oauth2, openIdConnect, http bearer)",
+        pointer,
+    )
 
 
 # -- DynamoDB --------------------------------------------------------------------------

@@ -13,7 +13,12 @@ from typing import Any
 
 import yaml
 
-from codegen.apigw import API_LOGICAL_ID, definition_body, function_logical_id
+from codegen.apigw import (
+    API_LOGICAL_ID,
+    USER_POOL_PARAMETER,
+    definition_body,
+    function_logical_id,
+)
 from codegen.model import Api, Operation, Table
 
 STAGE_NAME = "v1"
@@ -21,33 +26,50 @@ RUNTIME = "python3.11"
 CODE_URI = "src/"
 TIMEOUT_SECONDS = 10
 MEMORY_MB = 256
-# Reserved concurrency caps each function (and so the DynamoDB bill) under a flood. AWS keeps
-# at least 100 of the account's concurrency unreserved, so accounts still on a low default
-# limit (10) cannot deploy any reservation: raise the account quota first.
-RESERVED_CONCURRENCY = 10
+# Reserved concurrency caps each function (and so the DynamoDB bill) under a flood, but
+# Lambda keeps 100 of the account's concurrency unreserved ("UnreservedConcurrentExecution
+# below its minimum value of [100]"), so a fixed reservation per function fails to deploy
+# on accounts with a low quota (new accounts start at 10). It is therefore a parameter:
+# the default -1 omits it (AWS::NoValue, the account's shared pool); set it per stack
+# once the quota allows (e.g. --parameter-overrides ReservedConcurrency=10).
+# checkov's CKV_AWS_115 (3.3) passes on the conditional property, since it checks that the
+# property is declared; with the default, the cap under a flood is the stage throttling
+# (MethodSettings below), which bounds every function's invocations anyway.
+RESERVED_CONCURRENCY_PARAMETER = "ReservedConcurrency"
+RESERVED_CONCURRENCY_CONDITION = "HasReservedConcurrency"
+NO_RESERVATION = -1
 THROTTLE_BURST = 100
 THROTTLE_RATE = 50
 LOG_RETENTION_DAYS = 365
 ACCESS_LOG_GROUP = "ApiAccessLogs"
 ACCESS_LOG_KEY = "ApiAccessLogsKey"
 
-# Access log line; API Gateway requires $context.requestId (or extendedRequestId) in it.
+# Access log line, one JSON object; API Gateway requires $context.requestId (or
+# extendedRequestId) in it. Values are substituted as they are, never escaped, so each
+# variable is one API Gateway fills with plain tokens (ids, numbers, methods, its own
+# resource paths, its error types), quoted here, except the error message, which goes in
+# as `$context.error.messageString`, documented as the already quoted value of
+# `$context.error.message`. `$context.error.validationErrorString` is left out: it quotes
+# parts of the client's body, so it could break the line (it stays in the execution logs).
 ACCESS_LOG_FORMAT = {
-    "requestId": "$context.requestId",
-    "ip": "$context.identity.sourceIp",
-    "requestTime": "$context.requestTime",
-    "httpMethod": "$context.httpMethod",
-    "resourcePath": "$context.resourcePath",
-    "path": "$context.path",
-    "status": "$context.status",
-    "protocol": "$context.protocol",
-    "responseLength": "$context.responseLength",
-    "responseLatency": "$context.responseLatency",
-    "integrationLatency": "$context.integrationLatency",
-    "errorMessage": "$context.error.message",
-    "errorType": "$context.error.responseType",
-    "validationError": "$context.error.validationErrorString",
+    "requestId": '"$context.requestId"',
+    "ip": '"$context.identity.sourceIp"',
+    "requestTime": '"$context.requestTime"',
+    "httpMethod": '"$context.httpMethod"',
+    "resourcePath": '"$context.resourcePath"',
+    "path": '"$context.path"',
+    "status": '"$context.status"',
+    "protocol": '"$context.protocol"',
+    "responseLength": '"$context.responseLength"',
+    "responseLatency": '"$context.responseLatency"',
+    "integrationLatency": '"$context.integrationLatency"',
+    "errorMessage": "$context.error.messageString",
+    "errorType": '"$context.error.responseType"',
 }
+# Usage plan of the API keys (rendered only when an operation requires a key): without a
+# plan linking a key to the stage, API Gateway answers 403 Forbidden to every key.
+USAGE_PLAN_THROTTLE = {"BurstLimit": 20, "RateLimit": 10}
+USAGE_PLAN_QUOTA = {"Limit": 10000, "Period": "DAY"}
 
 _FUNCTION_SKIPS = (
     ("CKV_AWS_116", "API Gateway invokes synchronously; a DLQ applies to async invocations only"),
@@ -107,10 +129,36 @@ def build_template(api: Api) -> dict[str, Any]:
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
         "Description": f"{api.title} {api.version}",
+        "Parameters": _parameters(api),
+        "Conditions": {
+            RESERVED_CONCURRENCY_CONDITION: {
+                "Fn::Not": [{"Fn::Equals": [_ref(RESERVED_CONCURRENCY_PARAMETER), NO_RESERVATION]}]
+            }
+        },
         "Globals": {"Function": _function_globals(api)},
         "Resources": resources,
         "Outputs": outputs,
     }
+
+
+def _parameters(api: Api) -> dict[str, Any]:
+    parameters: dict[str, Any] = {
+        RESERVED_CONCURRENCY_PARAMETER: {
+            "Type": "Number",
+            "Default": NO_RESERVATION,
+            "MinValue": NO_RESERVATION,
+            "Description": "Reserved concurrency of each function; -1 reserves none (Lambda "
+            f"keeps 100 of the account unreserved: a quota above 100 + {len(api.operations)} "
+            "x this is needed)",
+        }
+    }
+    if any(scheme.kind == "cognito" for scheme in api.security_schemes):
+        parameters[USER_POOL_PARAMETER] = {
+            "Type": "String",
+            "AllowedPattern": r"arn:aws[a-zA-Z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/.+",
+            "Description": "ARN of the Amazon Cognito user pool whose tokens the API accepts",
+        }
+    return parameters
 
 
 def _function_globals(api: Api) -> dict[str, Any]:
@@ -156,7 +204,29 @@ def _api_resource(api: Api) -> dict[str, Any]:
                 }
             ],
             "DefinitionBody": definition_body(api),
+            **_auth(api),
         },
+    }
+
+
+def _auth(api: Api) -> dict[str, Any]:
+    """A usage plan, an API key and their link, when an operation requires an API key.
+
+    SAM's `Auth.UsagePlan` with `CreateUsagePlan: PER_API` creates the three resources
+    (`<Api>UsagePlan`, `<Api>ApiKey`, `<Api>UsagePlanKey`) and attaches the stage; the
+    methods' apiKeyRequired comes from the DefinitionBody's `security`.
+    """
+    if not any(op.api_key_required for op in api.operations):
+        return {}
+    return {
+        "Auth": {
+            "UsagePlan": {
+                "CreateUsagePlan": "PER_API",
+                "Description": f"API keys of {api.title}",
+                "Throttle": dict(USAGE_PLAN_THROTTLE),
+                "Quota": dict(USAGE_PLAN_QUOTA),
+            }
+        }
     }
 
 
@@ -214,7 +284,13 @@ def _function(operation: Operation) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "Handler": operation.handler.dotted,
         "Description": operation.summary or operation.operation_id,
-        "ReservedConcurrentExecutions": RESERVED_CONCURRENCY,
+        "ReservedConcurrentExecutions": {
+            "Fn::If": [
+                RESERVED_CONCURRENCY_CONDITION,
+                _ref(RESERVED_CONCURRENCY_PARAMETER),
+                _ref("AWS::NoValue"),
+            ]
+        },
     }
     statements = policy_statements(operation)
     if statements:
@@ -283,7 +359,8 @@ def _checkov_skips(skips: tuple[tuple[str, str], ...]) -> dict[str, Any]:
 
 
 def _compact_json(data: dict[str, str]) -> str:
-    return "{" + ",".join(f'"{key}":"{value}"' for key, value in data.items()) + "}"
+    """`{"key":value,...}` with each value as written (already quoted or a JSON value)."""
+    return "{" + ",".join(f'"{key}":{value}' for key, value in data.items()) + "}"
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -302,6 +379,8 @@ def _get_att(resource: str, attribute: str) -> dict[str, list[str]]:
 
 
 _SHORT_TAGS = frozenset({"!Ref", "!Sub", "!GetAtt"})
+# Intrinsics whose argument is a list, printed as `!If [...]` etc.
+_SEQUENCE_TAGS = {"Fn::If": "!If", "Fn::Not": "!Not", "Fn::Equals": "!Equals"}
 
 
 class _TemplateDumper(yaml.SafeDumper):
@@ -340,6 +419,8 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
             and all(isinstance(part, str) for part in value)
         ):
             return dumper.represent_scalar("!GetAtt", ".".join(value))
+        if key in _SEQUENCE_TAGS and isinstance(value, list):
+            return dumper.represent_sequence(_SEQUENCE_TAGS[key], value, flow_style=True)
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items())
 
 

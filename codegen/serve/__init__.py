@@ -6,8 +6,9 @@
 
 One module per gateway behaviour: `routing` (resources, trailing slash, %-encoding),
 `events` (request -> proxy event), `context` (Lambda context), `handlers` (import),
-`proxy` (proxy response -> HTTP, malformed -> 502), `cors`, `gateway_responses`
-(404/405/413/502 envelopes), `validation` (openapi-core response checks), `storage`
+`proxy` (proxy response -> HTTP, malformed -> 502), `definition` (what the deployed
+DefinitionBody answers by itself: mocks, gateway responses with CORS, method security,
+binary media types), `validation` (openapi-core response checks), `storage`
 (moto / DynamoDB endpoint), `spec_documents`, `docs_hook`, `gateway` (the WSGI app), `app`.
 """
 

@@ -119,6 +119,8 @@ def create_app(
             raise StartupError(f"DynamoDB ({storage.description}): {error}: {hint}") from error
         except (BotoCoreError, ClientError) as error:
             raise StartupError(f"DynamoDB ({storage.description}): {error}") from error
+        except ValueError as error:  # botocore: "Invalid endpoint: ..."
+            raise StartupError(f"DynamoDB ({storage.description}): {error}") from error
         _forget_cached_clients()
         gateway = LocalGateway(
             RouteMatcher(routes, extra_resources=definition.resources),
@@ -127,7 +129,9 @@ def create_app(
             validator=ResponseValidator(api.document) if validate_responses else None,
             spec_documents=SpecDocuments(api.document),
             docs=load_docs_site(),
-            converter=LambdaEventConverter(stage=sam.STAGE_NAME),
+            converter=LambdaEventConverter(
+                stage=sam.STAGE_NAME, binary_media_types=definition.binary_media_types
+            ),
             function_name=lambda route: functions.get(route.operation_id, route.operation_id),
             timeout_ms=sam.TIMEOUT_SECONDS * 1000,
             memory_mb=sam.MEMORY_MB,

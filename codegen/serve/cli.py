@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from werkzeug.serving import (
     BaseWSGIServer,
@@ -39,18 +40,61 @@ class QuietRequestHandler(WSGIRequestHandler):
         return None
 
 
+MAX_PORT = 65535
+
+
+def port_number(text: str) -> int:
+    """`--port`: an integer 0-65535 (0 = any free port); else argparse's one-line error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-{MAX_PORT})")
+    return port
+
+
+def endpoint_url(text: str) -> str:
+    """`--dynamodb-endpoint`: an http(s) URL with a host, as botocore requires.
+
+    botocore raises a bare ValueError ("Invalid endpoint") on anything else, deep inside
+    start-up; checking here makes it argparse's one-line usage error (exit 2).
+    """
+    problem = url_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def url_problem(text: str) -> str | None:
+    """Why `text` is not a usable endpoint URL, or None."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # ValueError when out of range or not a number
+    except ValueError as error:
+        return f"{text!r} is not a valid URL ({error})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{text!r} is not an http:// or https:// URL with a host"
+    if port == 0:
+        return f"{text!r} has port 0"
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m codegen serve",
         description="Serve the API locally as the deployed API Gateway REST API would.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 = any)")
+    parser.add_argument(
+        "--port", type=port_number, default=3000, help="port (default 3000; 0 = any)"
+    )
     parser.add_argument(
         "--spec", type=Path, default=Path("openapi.yaml"), help="the spec; its folder is the root"
     )
     parser.add_argument(
         "--dynamodb-endpoint",
+        type=endpoint_url,
         default=None,
         help=f"a DynamoDB endpoint URL (default ${ENDPOINT_VARIABLE}, else embedded moto)",
     )
@@ -122,6 +166,12 @@ def route_table(app: LocalApi) -> str:
 def announce(app: LocalApi, url: str) -> None:
     print(route_table(app), flush=True)
     print(f"DynamoDB: {app.storage.description}", flush=True)
+    if app.gateway.definition.security:
+        print(
+            "Security: x-api-key and Authorization headers are required where the spec says, "
+            "but not verified (no usage plan, no user pool locally)",
+            flush=True,
+        )
     print(f"Serving {app.spec_path.name} on {url} (Ctrl-C to stop)", flush=True)
 
 
@@ -130,7 +180,15 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def endpoint_from(option: str | None) -> str | None:
-    return option or os.environ.get(ENDPOINT_VARIABLE) or None
+    """The endpoint: the option, else the environment (checked: a StartupError if bad)."""
+    if option:
+        return option
+    variable = os.environ.get(ENDPOINT_VARIABLE) or None
+    if variable is not None:
+        problem = url_problem(variable)
+        if problem is not None:
+            raise StartupError(f"{ENDPOINT_VARIABLE}: {problem}")
+    return variable
 
 
 def serve(args: argparse.Namespace) -> int:

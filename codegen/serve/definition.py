@@ -8,13 +8,20 @@ Gateway answers by itself, and this module turns those declarations into respons
   preflight (204 + CORS headers), `x-amazon-apigateway-any-method` (405 + `Allow` on a
   known path, 404 on `/` and the `/{proxy+}` catch-all). A mock answers with its `default`
   response: `statusCode`, `responseParameters` (`method.response.header.X: "'literal'"`)
-  and `responseTemplates["application/json"]`. With `passthroughBehavior: never` a request
-  whose Content-Type has no request template is refused with UNSUPPORTED_MEDIA_TYPE (415);
-  a request without Content-Type counts as application/json.
+  and `responseTemplates["application/json"]`, provided a request template maps the
+  request's media type (parameters ignored; no Content-Type counts as application/json).
+  Otherwise `passthroughBehavior` decides, as AWS documents it: `never`, or
+  `when_no_templates` with templates defined, is UNSUPPORTED_MEDIA_TYPE (415); a body
+  passed through (`when_no_match`) leaves the mock without a `statusCode` to read, which
+  API Gateway answers with a 500 ("Unable to parse statusCode").
 - gateway responses (`x-amazon-apigateway-gateway-responses`): status, headers and body
   template per response type, falling back to DEFAULT_4XX / DEFAULT_5XX as API Gateway
-  does. Templates here only use `$context.error.messageString` (a quoted JSON string) and
-  `$context.error.validationErrorString` (unquoted).
+  does. `$context.error.messageString` is substituted as the quoted JSON string it is,
+  `$context.error.validationErrorString` as the bare text it is.
+- security (`components.securitySchemes` + each method's `security`): which methods
+  require an API key (`x-api-key`) and which a Cognito user pools token (`Authorization`).
+- binary media types (`x-amazon-apigateway-binary-media-types`): request bodies of those
+  types reach the Lambda base64-encoded.
 
 Precedence, as API Gateway applies it: a method declared on the resource, then ANY.
 """
@@ -24,13 +31,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from werkzeug.wrappers import Response
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 INTEGRATION = "x-amazon-apigateway-integration"
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
+BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
+AUTHTYPE = "x-amazon-apigateway-authtype"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ANY = "ANY"
 
@@ -40,6 +49,8 @@ BUILT_IN: Mapping[str, tuple[int, str]] = {
     "MISSING_AUTHENTICATION_TOKEN": (403, "Missing Authentication Token"),
     "UNSUPPORTED_MEDIA_TYPE": (415, "Unsupported Media Type"),
     "REQUEST_TOO_LARGE": (413, "Request Too Long"),
+    "UNAUTHORIZED": (401, "Unauthorized"),
+    "INVALID_API_KEY": (403, "Forbidden"),
     "DEFAULT_5XX": (502, "Internal server error"),
 }
 HEADER_PREFIXES = ("method.response.header.", "gatewayresponse.header.")
@@ -63,13 +74,22 @@ def _json_response(status: int, headers: tuple[tuple[str, str], ...], body: str)
     return Response(body, status=status, headers=[*headers, *extra])
 
 
+MockOutcome = Literal["mapped", "unsupported", "unparseable"]
+
+
+def bare_media_type(content_type: str | None) -> str:
+    """The media type a request counts as: parameters dropped, lower case, JSON if absent."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type or "application/json"
+
+
 @dataclass(frozen=True)
 class MockIntegration:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: str
     request_media_types: frozenset[str]
-    refuses_other_media_types: bool  # passthroughBehavior: never
+    passthrough: str  # when_no_match | when_no_templates | never
 
     @classmethod
     def from_operation(cls, operation: Mapping[str, Any]) -> MockIntegration | None:
@@ -77,20 +97,60 @@ class MockIntegration:
         if not isinstance(integration, Mapping) or integration.get("type") != "mock":
             return None
         default = integration.get("responses", {}).get("default", {})
+        templates = integration.get("requestTemplates", {})
         return cls(
             status=int(default.get("statusCode", 200)),
             headers=_literal_headers(default.get("responseParameters", {})),
             body=str(default.get("responseTemplates", {}).get("application/json", "")),
-            request_media_types=frozenset(integration.get("requestTemplates", {})),
-            refuses_other_media_types=integration.get("passthroughBehavior") == "never",
+            request_media_types=frozenset(str(key).lower() for key in templates),
+            passthrough=str(integration.get("passthroughBehavior", "when_no_match")).lower(),
         )
 
+    def outcome(self, content_type: str | None) -> MockOutcome:
+        """What API Gateway does with a request of this Content-Type on this mock."""
+        if bare_media_type(content_type) in self.request_media_types:
+            return "mapped"
+        if self.passthrough == "never" or (
+            self.passthrough == "when_no_templates" and self.request_media_types
+        ):
+            return "unsupported"
+        return "unparseable"  # passed through: no template produced a statusCode
+
     def accepts(self, content_type: str | None) -> bool:
-        media_type = (content_type or "application/json").split(";")[0].strip().lower()
-        return not self.refuses_other_media_types or media_type in self.request_media_types
+        return self.outcome(content_type) == "mapped"
 
     def response(self) -> Response:
         return _json_response(self.status, self.headers, self.body)
+
+
+@dataclass(frozen=True)
+class MethodSecurity:
+    """What a method requires before its Lambda runs."""
+
+    api_key: bool = False  # apiKeyRequired: an x-api-key header (403 Forbidden without)
+    authorizer: bool = False  # Cognito user pools: an Authorization token (401 without)
+
+
+def _security(body: Mapping[str, Any]) -> dict[tuple[str, str], MethodSecurity]:
+    schemes = (body.get("components") or {}).get("securitySchemes") or {}
+    found: dict[tuple[str, str], MethodSecurity] = {}
+    for path, item in (body.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            requirements = (item.get(method) or {}).get("security") or []
+            names = {name for requirement in requirements for name in requirement}
+            kinds = [schemes.get(name) or {} for name in names]
+            security = MethodSecurity(
+                api_key=any(
+                    kind.get("type") == "apiKey"
+                    and AUTHTYPE not in kind
+                    and str(kind.get("name", "")).lower() == "x-api-key"
+                    for kind in kinds
+                ),
+                authorizer=any(AUTHTYPE in kind for kind in kinds),
+            )
+            if security != MethodSecurity():
+                found[(str(path), method.upper())] = security
+    return found
 
 
 @dataclass(frozen=True)
@@ -106,6 +166,8 @@ class GatewayDefinition:
 
     mocks: Mapping[str, Mapping[str, MockIntegration]] = field(default_factory=dict)
     gateway_responses: Mapping[str, GatewayResponse] = field(default_factory=dict)
+    security: Mapping[tuple[str, str], MethodSecurity] = field(default_factory=dict)
+    binary_media_types: frozenset[str] = frozenset()
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> GatewayDefinition:
@@ -124,11 +186,15 @@ class GatewayDefinition:
             )
             for kind, spec in (body.get(GATEWAY_RESPONSES) or {}).items()
         }
-        return cls(mocks, responses)
+        binary = frozenset(str(t).lower() for t in body.get(BINARY_MEDIA_TYPES) or ())
+        return cls(mocks, responses, _security(body), binary)
 
     @property
     def resources(self) -> tuple[str, ...]:
         return tuple(self.mocks)
+
+    def method_security(self, resource: str, method: str) -> MethodSecurity:
+        return self.security.get((resource, method.upper()), MethodSecurity())
 
     def mock(self, resource: str, method: str) -> MockIntegration | None:
         methods = self.mocks.get(resource, {})

@@ -9,9 +9,11 @@ Field by field, as the deployed REST API builds it
   `multiValueQueryStringParameters` all of them; both are `null` without a query string.
   `headers` / `multiValueHeaders` likewise. `pathParameters` and `stageVariables` are
   `null` when empty.
-- `body` is `null` when empty. REST APIs without binary media types pass text; bytes that
-  are not UTF-8 cannot travel as a JSON string, so they are sent base64-encoded with
-  `isBase64Encoded: true` and the handler's strict decoding rejects them with a 400.
+- `body` is `null` when empty. A body whose media type is one of the API's binary media
+  types (`x-amazon-apigateway-binary-media-types`) is sent base64-encoded with
+  `isBase64Encoded: true`, as API Gateway does; other bodies pass as text, except bytes
+  that are not UTF-8, which cannot travel as a JSON string: they are sent base64-encoded
+  too and the handler's strict decoding rejects them with a 400.
 - `requestContext.path` is the path as the client called it. On the default execute-api
   domain that includes the stage (`/v1/users`); the local server serves the API at its
   root like a custom domain with an empty base path, where it is just `/users`. Handlers
@@ -61,20 +63,29 @@ def _single_and_multi(
     return {name: values[-1] for name, values in multi.items()}, multi
 
 
-def _body_fields(body: bytes) -> tuple[str | None, bool]:
+def _body_fields(body: bytes, binary: bool = False) -> tuple[str | None, bool]:
     if not body:
         return None, False
-    try:
-        return body.decode("utf-8"), False
-    except UnicodeDecodeError:
-        return base64.b64encode(body).decode("ascii"), True
+    if not binary:
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    return base64.b64encode(body).decode("ascii"), True
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
 
 
 class LambdaEventConverter:
     """Builds the proxy event for one matched request."""
 
-    def __init__(self, *, stage: str = DEFAULT_STAGE) -> None:
+    def __init__(
+        self, *, stage: str = DEFAULT_STAGE, binary_media_types: Iterable[str] = ()
+    ) -> None:
         self._stage = stage
+        self._binary_media_types = frozenset(t.lower() for t in binary_media_types)
 
     def convert(
         self,
@@ -94,7 +105,8 @@ class LambdaEventConverter:
         # WSGI has already folded repeated request headers into one comma-separated value,
         # and lost the client's header-name case: names come title-cased (`Content-Type`).
         single_headers, multi_headers = _single_and_multi(request.headers.items())
-        text_body, is_base64 = _body_fields(body)
+        binary = _media_type(request.headers.get("Content-Type")) in self._binary_media_types
+        text_body, is_base64 = _body_fields(body, binary)
         now = time.time()
         source_ip = request.remote_addr or "127.0.0.1"
         return {
@@ -117,6 +129,8 @@ class LambdaEventConverter:
                 "identity": {
                     "sourceIp": source_ip,
                     "userAgent": request.headers.get("User-Agent"),
+                    # Set by API Gateway on methods requiring a key; locally the header.
+                    "apiKey": request.headers.get("x-api-key"),
                     "accessKey": None,
                     "accountId": None,
                     "caller": None,

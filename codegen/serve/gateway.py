@@ -7,9 +7,14 @@ Per request, in the order the deployed gateway works:
 3. the resource (routing) -> a Lambda method declared on it, else the gateway's own mock
    for that method (OPTIONS preflight) or for ANY (405 + Allow, 404 catch-all), else
    MISSING_AUTHENTICATION_TOKEN, all as the DefinitionBody declares them (`definition`);
-4. the proxy event and a context -> the handler; a raise or a malformed result -> 502;
-5. the proxy response -> HTTP, checked against the spec (violations logged, never altered);
-6. one log line: method, path, status, milliseconds, request id.
+   a mock answers for the media types its request templates map, else 415 (or 500);
+4. the method's security: a Cognito-secured method without an Authorization header ->
+   401 UNAUTHORIZED, one requiring an API key without x-api-key -> 403 INVALID_API_KEY
+   (API Gateway checks the authorizer first). Only presence is checked: tokens are not
+   verified against a user pool and keys not against a usage plan locally;
+5. the proxy event and a context -> the handler; a raise or a malformed result -> 502;
+6. the proxy response -> HTTP, checked against the spec (violations logged, never altered);
+7. one log line: method, path, status, milliseconds, request id.
 
 Not emulated: API Gateway's own request validation against its draft-04 models
 (`x-amazon-apigateway-request-validators`). The handlers validate every request fully, so
@@ -85,12 +90,14 @@ class LocalGateway:
     ) -> None:
         self.matcher = matcher
         self._resolver = resolver
-        self._definition = definition
+        self.definition = definition  # what the deployed API Gateway answers by itself
         self._cors = definition.cors_headers
         self._validator = validator
         self._spec_documents = spec_documents
         self._docs = docs
-        self._converter = converter or LambdaEventConverter()
+        self._converter = converter or LambdaEventConverter(
+            binary_media_types=definition.binary_media_types
+        )
         self._function_name = function_name
         self._timeout_ms = timeout_ms
         self._memory_mb = memory_mb
@@ -117,9 +124,10 @@ class LocalGateway:
         try:
             body = read_body(request)
         except _TooLarge:
-            # REQUEST_TOO_LARGE cannot be customised on the deployed API; locally it gets the
-            # DEFAULT_4XX envelope and CORS headers, with the spec's TooLarge message.
-            return self._definition.respond("REQUEST_TOO_LARGE", 413, "Request too large")
+            # The DefinitionBody customises REQUEST_TOO_LARGE (413, `{"message": "Request too
+            # large"}` + CORS) and the local server answers with it. AWS's REST API notes
+            # say that customisation is not applied yet, so the deployed body may differ.
+            return self.definition.respond("REQUEST_TOO_LARGE", 413, "Request too large")
         path = raw_request_path(request.environ)
         extra = self._local_extra(request.method, path)
         if extra is not None:
@@ -127,16 +135,30 @@ class LocalGateway:
         try:
             found = self.matcher.find_resource(path)
         except PathNotFound:
-            return self._definition.respond("MISSING_AUTHENTICATION_TOKEN")
+            return self.definition.respond("MISSING_AUTHENTICATION_TOKEN")
         route = self.matcher.route(found.resource, request.method)
         if route is not None:
+            refused = self._refuse_unauthenticated(request, found.resource)
+            if refused is not None:
+                return refused
             return self._invoke(request, body, route, found.path_parameters, request_id)
-        mock = self._definition.mock(found.resource, request.method)
+        mock = self.definition.mock(found.resource, request.method)
         if mock is None:
-            return self._definition.respond("MISSING_AUTHENTICATION_TOKEN")
-        if not mock.accepts(request.headers.get("Content-Type")):
-            return self._definition.respond("UNSUPPORTED_MEDIA_TYPE")
+            return self.definition.respond("MISSING_AUTHENTICATION_TOKEN")
+        outcome = mock.outcome(request.headers.get("Content-Type"))
+        if outcome == "unsupported":
+            return self.definition.respond("UNSUPPORTED_MEDIA_TYPE")
+        if outcome == "unparseable":
+            return self.definition.respond("DEFAULT_5XX", 500, "Internal server error")
         return mock.response()
+
+    def _refuse_unauthenticated(self, request: Request, resource: str) -> Response | None:
+        security = self.definition.method_security(resource, request.method)
+        if security.authorizer and not request.headers.get("Authorization"):
+            return self.definition.respond("UNAUTHORIZED", 401, "Unauthorized")
+        if security.api_key and not request.headers.get("x-api-key"):
+            return self.definition.respond("INVALID_API_KEY", 403, "Forbidden")
+        return None
 
     def _local_extra(self, method: str, path: str) -> Response | None:
         """The spec documents and the docs page: served by this server, not by the API."""
@@ -175,13 +197,13 @@ class LocalGateway:
             proxy = to_proxy_response(result)
         except HandlerImportError:
             log.exception("%s: Lambda init error in %s", route.operation_id, route.handler)
-            return self._definition.respond("DEFAULT_5XX", 502, "Internal server error")
+            return self.definition.respond("DEFAULT_5XX", 502, "Internal server error")
         except MalformedProxyResponse as error:
             log.error("%s: Malformed Lambda proxy response: %s", route.operation_id, error)
-            return self._definition.respond("DEFAULT_5XX", 502, "Internal server error")
+            return self.definition.respond("DEFAULT_5XX", 502, "Internal server error")
         except Exception:
             log.exception("%s: handler %s raised", route.operation_id, route.handler)
-            return self._definition.respond("DEFAULT_5XX", 502, "Internal server error")
+            return self.definition.respond("DEFAULT_5XX", 502, "Internal server error")
         self._check_contract(route, proxy)
         return Response(proxy.body, status=proxy.status, headers=list(proxy.headers))
 

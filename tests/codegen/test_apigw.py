@@ -13,14 +13,30 @@ import pytest
 
 from codegen.apigw import (
     ANY_METHOD,
+    API_KEY_SOURCE,
+    BINARY_MEDIA_TYPES,
     CATCH_ALL_PATH,
     INTEGRATION,
+    MOCK_MEDIA_TYPES,
+    MOCK_REQUEST_TEMPLATE,
+    USER_POOL_PARAMETER,
     definition_body,
     function_logical_id,
+    gateway_responses,
+    mock_media_types,
 )
-from codegen.cors import allow_headers
+from codegen.cors import allow_headers, cors_headers, expose_headers
 from codegen.errors import SpecError
-from codegen.model import Api, HandlerRef, Operation, Parameter
+from codegen.model import (
+    Api,
+    HandlerRef,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    SecurityRequirement,
+    SecurityScheme,
+)
 from codegen.parser import parse_api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +64,7 @@ GATEWAY_RESPONSE_TYPES = {
     "BAD_REQUEST_PARAMETERS",
     "MISSING_AUTHENTICATION_TOKEN",
     "RESOURCE_NOT_FOUND",
+    "REQUEST_TOO_LARGE",
     "THROTTLED",
     "UNSUPPORTED_MEDIA_TYPE",
 }
@@ -132,14 +149,18 @@ def refs_in(node: Any) -> Iterator[str]:
             yield from refs_in(item)
 
 
-def render_context(template: str) -> str:
-    """A gateway response template with sample values for API Gateway's variables.
+# What API Gateway substitutes, verbatim (gateway response templates are not Velocity,
+# nothing is escaped): messageString is documented as the *quoted* message; the
+# validation string is bare text that quotes the client's own values.
+MESSAGE_STRING = '"Invalid request body"'
+VALIDATION_ERROR_STRING = '[instance value ("a\\"b") not found in enum (possible values: ["x"])]'
 
-    messageString comes already quoted; validationErrorString does not.
-    """
-    return template.replace(
-        "$context.error.messageString", '"Missing Authentication Token"'
-    ).replace("$context.error.validationErrorString", "[object has missing properties]")
+
+def render_context(template: str) -> str:
+    """A gateway response template with sample values for API Gateway's variables."""
+    return template.replace("$context.error.messageString", MESSAGE_STRING).replace(
+        "$context.error.validationErrorString", VALIDATION_ERROR_STRING
+    )
 
 
 def operation(method: str, path: str, class_name: str, **extra: Any) -> Operation:
@@ -154,10 +175,11 @@ def operation(method: str, path: str, class_name: str, **extra: Any) -> Operatio
         python_name=re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower(),
         class_name=class_name,
         parameters=extra.get("parameters", ()),
-        request_body=None,
-        responses=(),
+        request_body=extra.get("request_body"),
+        responses=extra.get("responses", ()),
         table_access=(),
         pointer=f"/paths/{path.replace('/', '~1')}/{method.lower()}",
+        security=extra.get("security", ()),
     )
 
 
@@ -197,13 +219,17 @@ def test_body_paths_and_methods_are_the_specs_plus_mocks(api: Api, body: dict[st
 # --- gateway responses ----------------------------------------------------------------------
 
 
-def test_gateway_responses_carry_cors_and_the_message_envelope(body: dict[str, Any]) -> None:
+def test_gateway_responses_carry_cors_and_the_message_envelope(
+    api: Api, body: dict[str, Any]
+) -> None:
     responses = body["x-amazon-apigateway-gateway-responses"]
     assert set(responses) >= GATEWAY_RESPONSE_TYPES
     for response_type, response in responses.items():
         headers = response["responseParameters"]
         assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "'*'"
         assert "gatewayresponse.header.Access-Control-Allow-Headers" in headers
+        exposed = headers["gatewayresponse.header.Access-Control-Expose-Headers"]
+        assert exposed == f"'{expose_headers(api)}'", response_type
         rendered = json.loads(render_context(response["responseTemplates"]["application/json"]))
         assert isinstance(rendered["message"], str), response_type
 
@@ -219,13 +245,44 @@ def test_gateway_response_statuses_and_details(body: dict[str, Any]) -> None:
     responses = body["x-amazon-apigateway-gateway-responses"]
     assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
     assert responses["BAD_REQUEST_BODY"]["statusCode"] == "400"
+    assert responses["REQUEST_TOO_LARGE"]["statusCode"] == "413"
     assert responses["UNSUPPORTED_MEDIA_TYPE"]["statusCode"] == "415"
     assert responses["THROTTLED"]["statusCode"] == "429"
+    too_large = responses["REQUEST_TOO_LARGE"]["responseTemplates"]["application/json"]
+    assert json.loads(too_large) == {"message": "Request too large"}  # as the local 413
     bad_body = responses["BAD_REQUEST_BODY"]["responseTemplates"]["application/json"]
-    assert "$context.error.validationErrorString" in bad_body
     rendered = json.loads(render_context(bad_body))
-    assert rendered["message"] == "Invalid request"
-    assert rendered["errors"] == [{"location": "body", "detail": "[object has missing properties]"}]
+    assert rendered == {
+        "message": "Invalid request",
+        "errors": [{"location": "body", "detail": "Invalid request body"}],
+    }
+
+
+def test_templates_stay_json_whatever_text_api_gateway_substitutes(body: dict[str, Any]) -> None:
+    # Only already-quoted JSON values may be substituted into a template: the validation
+    # string of a body holding a double quote would otherwise end the JSON string early.
+    for kind, response in body["x-amazon-apigateway-gateway-responses"].items():
+        template = response["responseTemplates"]["application/json"]
+        assert "validationErrorString" not in template, kind
+        json.loads(render_context(template))
+
+
+def test_the_sample_breaks_a_quoted_validation_string() -> None:
+    # The check above can fail: the old BAD_REQUEST_BODY template is not JSON once rendered.
+    old = (
+        '{"message":"Invalid request","errors":[{"detail":"$context.error.validationErrorString"}]}'
+    )
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(render_context(old))
+
+
+def test_gateway_responses_use_the_given_cors_headers() -> None:
+    cors = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Location"}
+    entry = gateway_responses(cors)["REQUEST_TOO_LARGE"]
+    assert entry["responseParameters"] == {
+        "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+        "gatewayresponse.header.Access-Control-Expose-Headers": "'Location'",
+    }
 
 
 # --- mocks: preflight, 405, 404 -------------------------------------------------------------
@@ -250,9 +307,50 @@ def test_mock_methods_declare_every_header_they_map(body: dict[str, Any]) -> Non
             status, headers = mapped_headers(method)
             declared = method["responses"][status].get("headers", {})
             assert set(headers) == set(declared), (path, key)
-            assert method[INTEGRATION]["requestTemplates"] == {
-                "application/json": '{"statusCode": 200}'
-            }
+
+
+def test_mocks_answer_every_mapped_media_type_and_refuse_others_with_415(
+    api: Api, body: dict[str, Any]
+) -> None:
+    # A MOCK reads its status from the mapped request; a body passed through unmapped
+    # leaves it nothing to read (a 500), so: a constant template per media type, and
+    # `never` for the rest (a clean 415 with CORS from the gateway responses).
+    expected = dict.fromkeys(mock_media_types(api), MOCK_REQUEST_TEMPLATE)
+    assert set(expected) >= {"application/json", "text/plain", "multipart/form-data"}
+    assert set(expected) >= {"application/x-www-form-urlencoded", "application/xml"}
+    mocks = 0
+    for item in body["paths"].values():
+        for method in item.values():
+            integration = method.get(INTEGRATION, {}) if isinstance(method, Mapping) else {}
+            if integration.get("type") != "mock":
+                continue
+            mocks += 1
+            assert integration["requestTemplates"] == expected
+            assert integration["passthroughBehavior"] == "never"
+            assert json.loads(MOCK_REQUEST_TEMPLATE) == {"statusCode": 200}
+    assert mocks == 2 * len(api.document["paths"]) + 2  # preflight + 405 each, 404 twice
+
+
+def test_mock_media_types_add_what_request_bodies_declare() -> None:
+    xml_body = RequestBody(
+        required=True,
+        content={},
+        pointer="/paths/~1things/post/requestBody",
+        media_types=("application/vnd.thing+xml; v=2", "image/png"),
+    )
+    api = Api(
+        "T",
+        "1",
+        Path("openapi.yaml"),
+        {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/things": {}}},
+        (operation("POST", "/things", "CreateThing", request_body=xml_body),),
+    )
+    assert mock_media_types(api) == sorted(
+        {*MOCK_MEDIA_TYPES, "application/vnd.thing+xml", "image/png"}
+    )
+    body = definition_body(api)
+    assert body[BINARY_MEDIA_TYPES] == ["image/png"]  # +xml is text, an image is not
+    assert "requestBody" not in body["paths"]["/things"]["post"]  # nothing API Gateway models
 
 
 def test_every_declared_path_answers_preflight_with_its_methods(
@@ -265,6 +363,7 @@ def test_every_declared_path_answers_preflight_with_its_methods(
         assert headers["Access-Control-Allow-Origin"] == "*"
         assert set(headers["Access-Control-Allow-Methods"].split(",")) == methods
         assert headers["Access-Control-Allow-Headers"] == allow_headers(api)
+        assert "Access-Control-Expose-Headers" not in headers  # read from actual responses
 
 
 def test_undeclared_methods_get_405_with_allow(api: Api, body: dict[str, Any]) -> None:
@@ -275,6 +374,7 @@ def test_undeclared_methods_get_405_with_allow(api: Api, body: dict[str, Any]) -
         assert status == "405"
         assert set(headers["Allow"].split(", ")) == methods
         assert headers["Access-Control-Allow-Origin"] == "*"
+        assert headers["Access-Control-Expose-Headers"] == expose_headers(api)
         template = any_method[INTEGRATION]["responses"]["default"]["responseTemplates"]
         assert json.loads(template["application/json"]) == {"message": "Method not allowed"}
 
@@ -430,12 +530,23 @@ def hostile_body() -> dict[str, Any]:
         python_name="x_trace_id",
         pointer="/components/parameters/Trace",
     )
+    request_body = RequestBody(
+        required=True,
+        content={"application/json": {"$ref": "#/components/schemas/Thing_v2"}},
+        pointer="/components/requestBodies/Thing",
+        media_types=("application/json; charset=utf-8", "application/xml"),
+        json_media_type="application/json; charset=utf-8",
+    )
     api = Api(
         title="T",
         version="1",
         spec_path=Path("openapi.yaml"),
         document=copy.deepcopy(HOSTILE),
-        operations=(operation("POST", "/things", "CreateThing", parameters=(header,)),),
+        operations=(
+            operation(
+                "POST", "/things", "CreateThing", parameters=(header,), request_body=request_body
+            ),
+        ),
     )
     body = definition_body(api)
     assert api.document == HOSTILE  # untouched
@@ -489,11 +600,85 @@ def test_declared_header_parameters_join_cors_allow_headers(hostile_body: dict[s
     )
 
 
-def test_security_is_refused_rather_than_silently_dropped() -> None:
+# --- security -------------------------------------------------------------------------------
+
+KEY = SecurityScheme("key", "api_key", "/components/securitySchemes/key")
+POOL = SecurityScheme("pool", "cognito", "/components/securitySchemes/pool")
+
+
+def secured_body(*operations: Operation) -> dict[str, Any]:
     document = copy.deepcopy(HOSTILE)
-    document["paths"]["/things"]["post"]["security"] = [{"key": []}]
+    document["paths"]["/things"]["get"] = {"operationId": "listThings", "responses": {}}
+    api = Api("T", "1", Path("openapi.yaml"), document, operations)
+    return definition_body(api)
+
+
+def test_api_keys_and_cognito_are_rendered_as_api_gateway_imports_them() -> None:
+    body = secured_body(
+        operation("POST", "/things", "CreateThing", security=(SecurityRequirement(KEY),)),
+        operation(
+            "GET",
+            "/things",
+            "ListThings",
+            security=(SecurityRequirement(KEY), SecurityRequirement(POOL, ("things/read",))),
+        ),
+    )
+    assert body[API_KEY_SOURCE] == "HEADER"
+    assert body["components"]["securitySchemes"] == {
+        "key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+        "pool": {
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header",
+            "x-amazon-apigateway-authtype": "cognito_user_pools",
+            "x-amazon-apigateway-authorizer": {
+                "type": "cognito_user_pools",
+                "providerARNs": [{"Ref": USER_POOL_PARAMETER}],
+            },
+        },
+    }
+    paths = body["paths"]["/things"]
+    assert paths["post"]["security"] == [{"key": []}]
+    assert paths["get"]["security"] == [{"key": [], "pool": ["things/read"]}]  # both required
+    for key in ("options", ANY_METHOD):
+        assert "security" not in paths[key]  # preflight and 405 stay open
+    assert "security" not in body  # never inherited by the mocks
+
+
+def test_an_open_api_declares_no_security(body: dict[str, Any]) -> None:
+    assert "securitySchemes" not in body.get("components", {})
+    assert API_KEY_SOURCE not in body
+    assert all("security" not in op for item in body["paths"].values() for op in item.values())
+
+
+def test_root_security_of_the_document_is_not_copied() -> None:
+    body = secured_body(operation("POST", "/things", "CreateThing"))
+    assert "security" not in body and "securitySchemes" not in body.get("components", {})
+
+
+def test_callbacks_are_refused_rather_than_silently_dropped() -> None:
+    document = copy.deepcopy(HOSTILE)
+    document["paths"]["/things"]["post"]["callbacks"] = {"done": {}}
     api = Api(
         "T", "1", Path("openapi.yaml"), document, (operation("POST", "/things", "CreateThing"),)
     )
-    with pytest.raises(SpecError, match="security"):
+    with pytest.raises(SpecError, match="callbacks") as raised:
         definition_body(api)
+    assert raised.value.pointer == "/paths/~1things/post/callbacks"
+
+
+# --- CORS ---------------------------------------------------------------------------------
+
+
+def test_declared_response_headers_are_exposed() -> None:
+    responses = (Response("200", "ok", {}, {"X-Rate-Limit": {}, "Content-Type": {}, "ETag": {}}),)
+    api = Api(
+        "T",
+        "1",
+        Path("openapi.yaml"),
+        {"paths": {}},
+        (operation("GET", "/things", "ListThings", responses=responses),),
+    )
+    # Safelisted response headers (Content-Type) need no exposing; the rest do.
+    assert expose_headers(api) == "Allow,ETag,Location,Retry-After,x-amzn-RequestId,X-Rate-Limit"
+    assert cors_headers(api)["Access-Control-Expose-Headers"] == expose_headers(api)

@@ -148,7 +148,9 @@ MUTATIONS: list[tuple[str, Callable[[Spec], None], str, str]] = [
     ),
     ("content-parameter", _content_parameter, "/parameters/1:", "`content`"),
     (
-        "form-body",
+        # Other media types beside JSON are fine (the Lambda answers them 415), but two
+        # JSON spellings with different schemas leave no single schema to validate.
+        "two-json-schemas",
         _set(
             [
                 "paths",
@@ -156,12 +158,12 @@ MUTATIONS: list[tuple[str, Callable[[Spec], None], str, str]] = [
                 "post",
                 "requestBody",
                 "content",
-                "application/x-www-form-urlencoded",
+                "application/json; charset=utf-8",
             ],
-            {"schema": {"type": "object"}},
+            {"schema": {"type": "array"}},
         ),
-        "/requestBody/content/application~1x-www-form-urlencoded",
-        "media type",
+        "/requestBody/content/application~1json; charset=utf-8",
+        "different schemas",
     ),
     (
         "bad-x-handler",

@@ -7,16 +7,24 @@ dev dependencies). The CLIs in their own venvs (sam, checkov) are in test_sam_to
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codegen.apigw import API_LOGICAL_ID, definition_body, function_logical_id
+from codegen.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body, function_logical_id
 from codegen.model import Api
 from codegen.parser import parse_api
-from codegen.sam import STAGE_NAME, build_template, render_template
+from codegen.sam import (
+    NO_RESERVATION,
+    RESERVED_CONCURRENCY_CONDITION,
+    RESERVED_CONCURRENCY_PARAMETER,
+    STAGE_NAME,
+    build_template,
+    render_template,
+)
 from tests.support import aws_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +79,7 @@ def test_short_tags_read_back_as_the_built_template(api: Api, sam: dict[str, Any
     # yaml_parse turns !Ref/!Sub/!GetAtt into their long forms: nothing lost in printing.
     assert sam == build_template(api)
     assert "!Ref UsersTable" in render_template(api)
+    assert "!If [HasReservedConcurrency" in render_template(api)
     assert "Fn::" not in render_template(api)
 
 
@@ -100,7 +109,13 @@ def test_one_function_per_operation_on_the_specs_route(api: Api, sam: dict[str, 
     for op in api.operations:
         properties = found[function_logical_id(op)]["Properties"]
         assert properties["Handler"] == op.handler.dotted
-        assert isinstance(properties["ReservedConcurrentExecutions"], int)
+        assert properties["ReservedConcurrentExecutions"] == {
+            "Fn::If": [
+                RESERVED_CONCURRENCY_CONDITION,
+                {"Ref": RESERVED_CONCURRENCY_PARAMETER},
+                {"Ref": "AWS::NoValue"},
+            ]
+        }
         (event,) = properties["Events"].values()
         assert event["Type"] == "Api"
         assert event["Properties"] == {
@@ -128,6 +143,40 @@ def test_the_api(api: Api, sam: dict[str, Any]) -> None:
     assert properties["DefinitionBody"] == definition_body(api)
     log_group = sam["Resources"]["ApiAccessLogs"]["Properties"]
     assert log_group["RetentionInDays"] > 0 and "KmsKeyId" in log_group
+
+
+def test_reserved_concurrency_is_a_parameter_that_reserves_nothing_by_default(
+    sam: dict[str, Any],
+) -> None:
+    # A fixed reservation per function fails to deploy where the account quota is low
+    # (Lambda keeps 100 unreserved): by default the property is AWS::NoValue.
+    parameter = sam["Parameters"][RESERVED_CONCURRENCY_PARAMETER]
+    assert parameter["Type"] == "Number"
+    assert parameter["Default"] == NO_RESERVATION == parameter["MinValue"]
+    assert sam["Conditions"][RESERVED_CONCURRENCY_CONDITION] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": RESERVED_CONCURRENCY_PARAMETER}, NO_RESERVATION]}]
+    }
+
+
+def test_no_cognito_parameter_or_usage_plan_without_security(sam: dict[str, Any]) -> None:
+    assert USER_POOL_PARAMETER not in sam["Parameters"]
+    assert "Auth" not in sam["Resources"][API_LOGICAL_ID]["Properties"]
+
+
+def test_access_log_lines_stay_json(sam: dict[str, Any]) -> None:
+    # Access log variables are substituted unescaped: only plain tokens go between
+    # quotes; the error message goes in as messageString, which is already quoted.
+    text = sam["Resources"][API_LOGICAL_ID]["Properties"]["AccessLogSetting"]["Format"]
+    assert "validationErrorString" not in text  # it quotes the client's body
+    assert re.search(r":\$context\.error\.messageString[,}]", text)
+    variables = re.findall(r"\$context\.[A-Za-z.]+", text)
+    line = text.replace("$context.error.messageString", '"Invalid request body"')
+    for variable in variables:
+        line = line.replace(variable, "token-1")
+    record = json.loads(line)
+    assert record["errorMessage"] == "Invalid request body"
+    assert record["requestId"] == "token-1"
+    assert set(record) >= {"requestId", "status", "path", "errorType"}
 
 
 def test_tables(api: Api, sam: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from codegen.parser import parse_api
 from codegen.sam import render_template
@@ -31,6 +32,26 @@ ALLOWED_CHECKOV_SKIPS = {"CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173", "CKV_AWS_1
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sam") / "template.yaml"
     path.write_text(render_template(parse_api(ROOT / "openapi.yaml")), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def petstore_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The official Petstore as adapted in test_sam_petstore: API keys, Cognito, a usage plan."""
+    from tests.codegen.test_sam_petstore import OFFICIAL, adapted
+
+    root = tmp_path_factory.mktemp("petstore-sam")
+    document = adapted(yaml.safe_load(OFFICIAL.read_text(encoding="utf-8")))
+    (root / "openapi.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    path = root / "template.yaml"
+    path.write_text(render_template(parse_api(root / "openapi.yaml")), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["users", "petstore"])
+def any_template(request: pytest.FixtureRequest) -> Path:
+    name = "template" if request.param == "users" else "petstore_template"
+    path: Path = request.getfixturevalue(name)
     return path
 
 
@@ -58,11 +79,18 @@ def sam_cli() -> Path:
 
 
 @pytest.mark.parametrize("lint", [False, True], ids=["translator", "lint"])
-def test_sam_validate(template: Path, lint: bool) -> None:
-    command: list[str | Path] = [sam_cli(), "validate", "--region", "us-east-1", "-t", template]
+def test_sam_validate(any_template: Path, lint: bool) -> None:
+    command: list[str | Path] = [
+        sam_cli(),
+        "validate",
+        "--region",
+        "us-east-1",
+        "-t",
+        any_template,
+    ]
     if lint:
         command.append("--lint")
-    result = run(command, cwd=template.parent)
+    result = run(command, cwd=any_template.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "is a valid SAM Template" in result.stdout + result.stderr
 
@@ -89,7 +117,8 @@ def test_sam_build(template: Path, tmp_path: Path) -> None:
         assert functions, f"{handler} is in no built function"
 
 
-def test_checkov_reports_no_failed_check(template: Path) -> None:
+def test_checkov_reports_no_failed_check(any_template: Path) -> None:
+    template = any_template
     checkov = tools.require_tool(
         "checkov", tools.checkov(), "checkov is not installed: run `make install`"
     )

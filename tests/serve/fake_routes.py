@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from codegen.apigw import MOCK_MEDIA_TYPES, MOCK_REQUEST_TEMPLATE
 from codegen.serve.definition import GatewayDefinition
 
 H = "tests.serve.fake_handlers."
@@ -33,10 +34,19 @@ ROUTES = (
     Route("GET", "/missing", "missing", "tests.serve.no_such_module.handler"),
     Route("GET", "/users/{id}", "getUser", H + "user"),
     Route("GET", "/sleep", "sleep", H + "sleepy"),
+    Route("GET", "/keyed", "keyed", H + "echo"),  # requires an API key
+    Route("GET", "/pooled", "pooled", H + "echo"),  # requires a Cognito token
+    Route("POST", "/both", "both", H + "echo"),  # requires both
 )
+SECURITY = {"/keyed": ["key"], "/pooled": ["pool"], "/both": ["key", "pool"]}
+BINARY_MEDIA_TYPES = ["application/octet-stream"]
 
 
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type"}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Expose-Headers": "Location,x-amzn-RequestId",
+}
 
 
 def _mock(status: str, headers: dict[str, str], body: str | None = None) -> dict[str, Any]:
@@ -50,7 +60,7 @@ def _mock(status: str, headers: dict[str, str], body: str | None = None) -> dict
     return {
         "x-amazon-apigateway-integration": {
             "type": "mock",
-            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "requestTemplates": dict.fromkeys(MOCK_MEDIA_TYPES, MOCK_REQUEST_TEMPLATE),
             "passthroughBehavior": "never",
             "responses": {"default": response},
         }
@@ -61,15 +71,17 @@ def _definition_body() -> dict[str, Any]:
     """A DefinitionBody like codegen.apigw renders: preflight + 405 per path, 404 catch-alls."""
     paths: dict[str, Any] = {}
     for route in ROUTES:
-        paths.setdefault(route.path, {})[route.method.lower()] = {
-            "x-amazon-apigateway-integration": {"type": "aws_proxy"}
-        }
+        method: dict[str, Any] = {"x-amazon-apigateway-integration": {"type": "aws_proxy"}}
+        if route.path in SECURITY:
+            method["security"] = [{key: [] for key in SECURITY[route.path]}]
+        paths.setdefault(route.path, {})[route.method.lower()] = method
     for item in paths.values():
         methods = sorted({*(m.upper() for m in item), "OPTIONS"})
+        preflight = {k: v for k, v in CORS.items() if k != "Access-Control-Expose-Headers"}
         item["options"] = _mock(
             "204",
             {
-                **CORS,
+                **preflight,
                 "Access-Control-Allow-Methods": ",".join(methods),
                 "Access-Control-Max-Age": "600",
             },
@@ -84,6 +96,23 @@ def _definition_body() -> dict[str, Any]:
     template = {"application/json": '{"message":$context.error.messageString}'}
     return {
         "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+                "pool": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "x-amazon-apigateway-authtype": "cognito_user_pools",
+                    "x-amazon-apigateway-authorizer": {
+                        "type": "cognito_user_pools",
+                        "providerARNs": ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/x"],
+                    },
+                },
+            }
+        },
+        "x-amazon-apigateway-api-key-source": "HEADER",
+        "x-amazon-apigateway-binary-media-types": BINARY_MEDIA_TYPES,
         "x-amazon-apigateway-gateway-responses": {
             "DEFAULT_4XX": {"responseParameters": gateway_headers, "responseTemplates": template},
             "DEFAULT_5XX": {"responseParameters": gateway_headers, "responseTemplates": template},
@@ -91,6 +120,11 @@ def _definition_body() -> dict[str, Any]:
                 "statusCode": "404",
                 "responseParameters": gateway_headers,
                 "responseTemplates": {"application/json": '{"message":"Not found"}'},
+            },
+            "REQUEST_TOO_LARGE": {
+                "statusCode": "413",
+                "responseParameters": gateway_headers,
+                "responseTemplates": {"application/json": '{"message":"Request too large"}'},
             },
             "UNSUPPORTED_MEDIA_TYPE": {
                 "statusCode": "415",

@@ -59,6 +59,46 @@ def test_gateway_answers_as_the_definition_body_declares(client: Client) -> None
     assert preflight.headers["Access-Control-Allow-Methods"] == "DELETE,GET,OPTIONS,PATCH"
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=b"],
+)
+def test_gateway_answers_405_404_and_preflight_whatever_the_content_type(
+    client: Client, content_type: str
+) -> None:
+    not_allowed = client.put("/users", data="a=1", content_type=content_type)
+    assert (not_allowed.status_code, not_allowed.get_json()) == (
+        405,
+        {"message": "Method not allowed"},
+    )
+    form = client.post("/nope", data="a=1", content_type=content_type)
+    assert (form.status_code, form.get_json()) == (404, {"message": "Not found"})
+    preflight = client.options("/users", headers={"Content-Type": content_type})
+    assert preflight.status_code == 204
+
+
+def test_cors_exposes_location_and_retry_after(client: Client) -> None:
+    created = client.post("/users", json={"name": "Ada", "email": "ada@example.com"})
+    exposed = created.headers["Access-Control-Expose-Headers"].split(",")
+    assert {"Location", "Retry-After", "x-amzn-RequestId"} <= set(exposed)
+    # The gateway's own answers expose the same headers as the handlers'.
+    assert client.put("/users").headers["Access-Control-Expose-Headers"] == ",".join(exposed)
+
+
+def test_oversized_body_is_the_declared_413(client: Client) -> None:
+    from codegen.serve.gateway import MAX_BODY_BYTES
+
+    response = client.post(
+        "/users", data=b"x" * (MAX_BODY_BYTES + 1), content_type="application/json"
+    )
+    assert (response.status_code, response.get_json()) == (413, {"message": "Request too large"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_our_spec_requires_no_credentials(client: Client) -> None:
+    assert client.get("/hello").status_code == 200  # no x-api-key, no Authorization
+
+
 def test_trailing_slash_reaches_the_same_operation(client: Client) -> None:
     response = client.get("/users/")
     assert response.status_code == 200

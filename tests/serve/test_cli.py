@@ -50,3 +50,47 @@ def test_port_taken_is_one_line_and_exit_1(
         f"error: port {port} on 127.0.0.1 is already in use (stop that program or use --port)\n"
     )
     assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--port", "99999"], "argument --port: 99999 is not a port number (0-65535)"),
+        (["--port", "-1"], "argument --port: -1 is not a port number (0-65535)"),
+        (["--port", "http"], "argument --port: 'http' is not a port number"),
+        (
+            ["--dynamodb-endpoint", "notaurl"],
+            "argument --dynamodb-endpoint: 'notaurl' is not an http:// or https:// URL with a host",
+        ),
+        (
+            ["--dynamodb-endpoint", "http://127.0.0.1:70000"],
+            "argument --dynamodb-endpoint: 'http://127.0.0.1:70000' is not a valid URL",
+        ),
+    ],
+)
+def test_bad_options_are_argparse_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith(f"python -m codegen serve: error: {message}")
+    assert "Traceback" not in err
+
+
+def test_a_bad_endpoint_variable_is_one_line_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(ENDPOINT_VARIABLE, "notaurl")
+    assert main(["--port", "0"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {ENDPOINT_VARIABLE}: 'notaurl' is not an http:// or https:// URL with a host\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000", "https://dynamodb.local", "http://[::1]:9"]
+)
+def test_good_endpoints_pass(url: str) -> None:
+    assert build_parser().parse_args(["--dynamodb-endpoint", url]).dynamodb_endpoint == url

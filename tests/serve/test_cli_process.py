@@ -29,6 +29,7 @@ def test_start_up_prints_the_route_table_and_logs_one_line_per_request() -> None
     assert "Routes:" in output
     assert "GET     /users/{id}  getUser -> users.get_user.handler" in output
     assert "DynamoDB: embedded moto (us-east-1)" in output
+    assert "Security:" not in output  # our spec requires no credentials
     assert f"Serving openapi.yaml on {server.url}" in output
     lines = [line for line in output.splitlines() if request_id in line]
     assert len(lines) == 1 and " GET /hello 200 " in lines[0] and "ms " in lines[0]
@@ -122,3 +123,26 @@ def test_missing_generated_code_is_one_line_exit_1(tmp_path: Path) -> None:
         f"error: {tmp_path / 'src' / 'generated' / 'routes.py'} is missing: "
         "run `python -m codegen` first"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["--port", "99999"], 2),  # socket.bind raised OverflowError
+        (["--dynamodb-endpoint", "notaurl"], 2),  # botocore raised ValueError
+    ],
+)
+def test_bad_options_never_print_a_traceback(args: list[str], status: int) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [*serve_command(free_port())[:-2], *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == status
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.splitlines()[-1].startswith("python -m codegen serve: error: argument")

@@ -39,6 +39,7 @@ def assert_gateway_error(response: TestResponse, status: int, message: str) -> N
     assert response.headers["Content-Type"] == "application/json"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    assert response.headers["Access-Control-Expose-Headers"] == "Location,x-amzn-RequestId"
     assert response.headers["x-amzn-RequestId"]
 
 
@@ -118,10 +119,66 @@ def test_undeclared_method_is_405_with_allow(client: Client) -> None:
     assert (head.status_code, head.headers["Allow"]) == (405, "GET, OPTIONS")
 
 
-def test_mock_refuses_a_body_it_has_no_template_for(client: Client) -> None:
-    # passthroughBehavior: never -> UNSUPPORTED_MEDIA_TYPE before the 405 mock answers.
-    response = client.put("/items/1", data="x", content_type="text/plain")
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "text/plain;charset=UTF-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=b",
+        "application/xml",
+        "application/octet-stream",
+        "application/json",
+    ],
+)
+def test_undeclared_methods_and_unknown_paths_answer_whatever_the_content_type(
+    client: Client, content_type: str
+) -> None:
+    response = client.put("/items/1", data="x=1", content_type=content_type)
+    assert_gateway_error(response, 405, "Method not allowed")
+    assert response.headers["Allow"] == "DELETE, GET, OPTIONS"
+    assert_gateway_error(
+        client.post("/nope", data="x=1", content_type=content_type), 404, "Not found"
+    )
+    preflight = client.options("/items", headers={"Content-Type": content_type})
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET,OPTIONS,POST"
+
+
+def test_a_media_type_no_mock_maps_is_415(client: Client) -> None:
+    # passthroughBehavior: never -> UNSUPPORTED_MEDIA_TYPE before the mock answers.
+    response = client.put("/items/1", data="x", content_type="application/vnd.example")
     assert_gateway_error(response, 415, "Content-Type must be application/json")
+
+
+def test_api_key_is_required_where_the_method_says_so(client: Client) -> None:
+    assert_gateway_error(client.get("/keyed"), 403, "Forbidden")
+    event = echoed(client.get("/keyed", headers={"x-api-key": "any-key"}))["event"]
+    assert event["requestContext"]["identity"]["apiKey"] == "any-key"  # not verified locally
+    assert echoed(client.get("/items"))["event"]["requestContext"]["identity"]["apiKey"] is None
+
+
+def test_cognito_token_is_required_where_the_method_says_so(client: Client) -> None:
+    assert_gateway_error(client.get("/pooled"), 401, "Unauthorized")
+    echoed(client.get("/pooled", headers={"Authorization": "Bearer not-verified-locally"}))
+
+
+def test_the_authorizer_is_checked_before_the_api_key(client: Client) -> None:
+    assert_gateway_error(client.post("/both"), 401, "Unauthorized")
+    assert_gateway_error(client.post("/both", headers={"Authorization": "t"}), 403, "Forbidden")
+    echoed(client.post("/both", headers={"Authorization": "t", "x-api-key": "k"}))
+
+
+def test_preflight_needs_no_credentials(client: Client) -> None:
+    assert client.options("/keyed").status_code == 204
+
+
+def test_binary_media_types_reach_the_handler_base64_encoded(client: Client) -> None:
+    response = client.post("/items", data=b"plain", content_type="application/octet-stream")
+    event = echoed(response)["event"]
+    assert (event["body"], event["isBase64Encoded"]) == ("cGxhaW4=", True)
+    text = echoed(client.post("/items", data=b"plain", content_type="text/plain"))["event"]
+    assert (text["body"], text["isBase64Encoded"]) == ("plain", False)
 
 
 def test_preflight_lists_the_paths_methods(client: Client) -> None:
@@ -134,6 +191,7 @@ def test_preflight_lists_the_paths_methods(client: Client) -> None:
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Access-Control-Allow-Headers"] == "Content-Type"
     assert response.headers["Access-Control-Max-Age"] == "600"
+    assert "Access-Control-Expose-Headers" not in response.headers
 
 
 def test_body_over_10_mb_is_413(client: Client) -> None:

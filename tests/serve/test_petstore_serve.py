@@ -1,0 +1,65 @@
+"""`python -m codegen serve` on the (adapted) official Petstore: security enforced locally.
+
+The deployed API would check keys against a usage plan and tokens against the user pool;
+the local server checks that they are present (401/403 as API Gateway words them) and
+passes them on, so handlers and clients see the same statuses and envelopes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from tests.codegen.helpers import generate
+from tests.codegen.test_sam_petstore import OFFICIAL, PET, adapted
+from tests.support.servers import ServerProcess, codegen_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    root: Path = tmp_path_factory.mktemp("petstore-serve")
+    document = adapted(yaml.safe_load(OFFICIAL.read_text(encoding="utf-8")))
+    (root / "openapi.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    generate(root / "openapi.yaml")
+    with codegen_server(["--spec", str(root / "openapi.yaml")]) as running:
+        yield running
+
+
+def call(server: ServerProcess, method: str, path: str, **kwargs: object) -> requests.Response:
+    return requests.request(method, f"{server.url}{path}", timeout=10, **kwargs)  # type: ignore[arg-type]
+
+
+def test_start_up_says_credentials_are_not_verified(server: ServerProcess) -> None:
+    assert "Security: x-api-key and Authorization headers are required" in (server.process.output())
+
+
+def test_api_key_operations_are_403_without_the_key(server: ServerProcess) -> None:
+    refused = call(server, "GET", "/store/inventory")
+    assert (refused.status_code, refused.json()) == (403, {"message": "Forbidden"})
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    stub = call(server, "GET", "/store/inventory", headers={"x-api-key": "anything"})
+    assert (stub.status_code, stub.json()) == (501, {"message": "Not implemented: getInventory"})
+
+
+def test_token_operations_are_401_without_a_token(server: ServerProcess) -> None:
+    refused = call(server, "POST", "/pet", json=PET)
+    assert (refused.status_code, refused.json()) == (401, {"message": "Unauthorized"})
+    headers = {"Authorization": "Bearer not-verified-locally"}
+    stub = call(server, "POST", "/pet", json=PET, headers=headers)
+    assert (stub.status_code, stub.json()) == (501, {"message": "Not implemented: addPet"})
+    xml_headers = {**headers, "Content-Type": "application/xml"}
+    assert call(server, "POST", "/pet", data="<pet/>", headers=xml_headers).status_code == 415
+
+
+def test_open_operations_and_gateway_answers_need_nothing(server: ServerProcess) -> None:
+    assert call(server, "POST", "/store/order", json={"id": 1}).status_code == 501
+    assert call(server, "OPTIONS", "/store/inventory").status_code == 204
+    text = {"Content-Type": "text/plain"}
+    patch = call(server, "PATCH", "/store/inventory", data="x", headers=text)
+    assert patch.status_code == 405
