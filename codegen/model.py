@@ -169,6 +169,20 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Secret:
+    """A generated secret (root `x-codegen.secrets`), handed to the functions' environment.
+
+    Deployed, it is an `AWS::SecretsManager::Secret` whose value CloudFormation resolves
+    into `environment` at deploy time; locally, `python -m codegen serve` sets a random
+    value when the variable is unset.
+    """
+
+    logical_id: str  # e.g. CursorSecret
+    environment: str  # env var that carries its value to the functions, e.g. CURSOR_SECRET
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -176,6 +190,7 @@ class Api:
     document: JsonObject  # the spec as written, $refs intact
     operations: tuple[Operation, ...]
     tables: tuple[Table, ...] = field(default=())
+    secrets: tuple[Secret, ...] = field(default=())
 
     @property
     def security_schemes(self) -> tuple[SecurityScheme, ...]:

@@ -4,7 +4,8 @@
 meet a surprise: names are valid and unique Python identifiers, every parameter
 has a style the generated validators implement, a request body's JSON media type is
 the one validated, every security requirement is one API Gateway can enforce, and
-every DynamoDB table an operation uses is declared. Any violation is a
+every DynamoDB table an operation uses is declared, and the root `x-codegen` holds
+only tables and secrets whose environment variables are distinct. Any violation is a
 `SpecError` with the JSON pointer of the offending node.
 """
 
@@ -28,6 +29,7 @@ from codegen.model import (
     ParameterLocation,
     RequestBody,
     Response,
+    Secret,
     SecurityRequirement,
     SecurityScheme,
     Table,
@@ -63,6 +65,11 @@ DYNAMODB_ACTIONS = frozenset(
     }
 )
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
+# The keys of the root `x-codegen` object: anything else is most likely a typo of one of
+# them (`secret:`, `table:`), which would otherwise be silently ignored.
+CODEGEN_KEYS = frozenset({"tables", "secrets"})
+# AWS::SecretsManager::Secret `Description`: "Maximum: 2048" characters.
+MAX_SECRET_DESCRIPTION = 2048
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+\Z")
 _TEMPLATE_PARAM = re.compile(r"\{([^{}]*)\}")
 
@@ -77,7 +84,9 @@ def parse_api(spec_path: Path) -> Api:
 
 def build_api(document: dict[str, Any], spec_path: Path) -> Api:
     """Model an already loaded and validated document (see `codegen.loader`)."""
-    tables = _parse_tables(document)
+    settings = _codegen_settings(document)
+    tables = _parse_tables(settings)
+    secrets = _parse_secrets(settings, tables)
     table_ids = {table.logical_id for table in tables}
     operations: list[Operation] = []
     for path, raw_item in document.get("paths", {}).items():
@@ -106,6 +115,7 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
         document=document,
         operations=tuple(operations),
         tables=tables,
+        secrets=secrets,
     )
 
 
@@ -468,25 +478,32 @@ def _security_scheme(document: dict[str, Any], name: str, where: str) -> Securit
 # -- DynamoDB --------------------------------------------------------------------------
 
 
-def _parse_tables(document: dict[str, Any]) -> tuple[Table, ...]:
+def _codegen_settings(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The root `x-codegen` object (empty when absent); unknown keys are refused."""
     settings = document.get("x-codegen", {})
     if not isinstance(settings, Mapping):
         raise SpecError("x-codegen must be an object", "/x-codegen")
+    for key in settings:
+        if key not in CODEGEN_KEYS:
+            raise SpecError(
+                f"unknown key {key!r} under x-codegen (allowed: {', '.join(sorted(CODEGEN_KEYS))})",
+                join_pointer("/x-codegen", str(key)),
+            )
+    return settings
+
+
+def _parse_tables(settings: Mapping[str, Any]) -> tuple[Table, ...]:
     raw_tables = settings.get("tables", {})
     if not isinstance(raw_tables, Mapping):
         raise SpecError("x-codegen.tables must be an object", "/x-codegen/tables")
     tables: list[Table] = []
+    seen_environment: dict[str, str] = {}
     for logical_id, raw in raw_tables.items():
         pointer = join_pointer("/x-codegen/tables", logical_id)
         if not _LOGICAL_ID.match(logical_id):
             raise SpecError(f"table id {logical_id!r} must be alphanumeric", pointer)
         spec = _object(raw, pointer, {"partitionKey", "sortKey", "environment"})
-        environment = spec.get("environment")
-        if not isinstance(environment, str) or not _ENV_NAME.match(environment):
-            raise SpecError(
-                "environment must name an environment variable, e.g. TABLE_NAME",
-                join_pointer(pointer, "environment"),
-            )
+        environment = _environment(spec, pointer, "TABLE_NAME", seen_environment)
         if "partitionKey" not in spec:
             raise SpecError("partitionKey is required", pointer)
         sort_key = spec.get("sortKey")
@@ -501,6 +518,59 @@ def _parse_tables(document: dict[str, Any]) -> tuple[Table, ...]:
             )
         )
     return tuple(tables)
+
+
+def _parse_secrets(settings: Mapping[str, Any], tables: tuple[Table, ...]) -> tuple[Secret, ...]:
+    """`x-codegen.secrets`: logical id -> {environment: ENV_NAME, description: text}."""
+    raw_secrets = settings.get("secrets", {})
+    if not isinstance(raw_secrets, Mapping):
+        raise SpecError("x-codegen.secrets must be an object", "/x-codegen/secrets")
+    table_ids = {table.logical_id for table in tables}
+    # Every variable lands in the same environment (Globals.Function.Environment.Variables).
+    seen_environment = {
+        table.environment: join_pointer("/x-codegen/tables", table.logical_id, "environment")
+        for table in tables
+    }
+    secrets: list[Secret] = []
+    for logical_id, raw in raw_secrets.items():
+        pointer = join_pointer("/x-codegen/secrets", str(logical_id))
+        if not isinstance(logical_id, str) or not _LOGICAL_ID.match(logical_id):
+            raise SpecError(f"secret id {logical_id!r} must be alphanumeric", pointer)
+        if logical_id in table_ids:
+            raise SpecError(
+                f"secret id {logical_id!r} is also a table's id (x-codegen.tables); "
+                "template resources need distinct ids",
+                pointer,
+            )
+        spec = _object(raw, pointer, {"environment", "description"})
+        environment = _environment(spec, pointer, "CURSOR_SECRET", seen_environment)
+        description = spec.get("description", "")
+        if not isinstance(description, str) or len(description) > MAX_SECRET_DESCRIPTION:
+            raise SpecError(
+                f"description must be a string of at most {MAX_SECRET_DESCRIPTION} characters",
+                join_pointer(pointer, "description"),
+            )
+        secrets.append(Secret(logical_id, environment, description.strip()))
+    return tuple(secrets)
+
+
+def _environment(spec: Mapping[str, Any], pointer: str, example: str, seen: dict[str, str]) -> str:
+    """The `environment` of a table or secret: a variable name no other entry uses."""
+    where = join_pointer(pointer, "environment")
+    environment = spec.get("environment")
+    if not isinstance(environment, str) or not _ENV_NAME.match(environment):
+        raise SpecError(
+            f"environment must name an environment variable, e.g. {example}",
+            where,
+        )
+    other = seen.setdefault(environment, where)
+    if other != where:
+        raise SpecError(
+            f"environment variable {environment} is already set by {other}; the functions "
+            "share one environment, so each name must be distinct",
+            where,
+        )
+    return environment
 
 
 def _key(raw: Any, pointer: str) -> KeyAttribute:

@@ -9,7 +9,8 @@ One module per gateway behaviour: `routing` (resources, trailing slash, %-encodi
 `proxy` (proxy response -> HTTP, malformed -> 502), `definition` (what the deployed
 DefinitionBody answers by itself: mocks, gateway responses with CORS, method security,
 binary media types), `validation` (openapi-core response checks), `storage`
-(moto / DynamoDB endpoint), `spec_documents`, `docs_hook`, `gateway` (the WSGI app), `app`.
+(moto / DynamoDB endpoint), `local_secrets` (random values for the spec's secrets),
+`spec_documents`, `docs_hook`, `gateway` (the WSGI app), `app`.
 """
 
 from codegen.serve.app import LocalApi, StartupError, create_app

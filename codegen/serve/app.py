@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codegen.serve import local_secrets
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.docs_hook import load_docs_site
 from codegen.serve.events import LambdaEventConverter
@@ -59,10 +60,18 @@ class StartupError(Exception):
 class LocalApi:
     """The WSGI app of `python -m codegen serve`, owning its DynamoDB for its lifetime."""
 
-    def __init__(self, gateway: LocalGateway, storage: Storage, spec_path: Path) -> None:
+    def __init__(
+        self,
+        gateway: LocalGateway,
+        storage: Storage,
+        spec_path: Path,
+        provided_secrets: tuple[str, ...] = (),
+    ) -> None:
         self.gateway = gateway
         self.storage = storage
         self.spec_path = spec_path
+        # Environment variables of x-codegen.secrets that were unset and got a random value.
+        self.provided_secrets = provided_secrets
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.gateway(environ, start_response)
@@ -105,6 +114,8 @@ def create_app(
         api = parse_api(root / spec_file)
     except SpecError as error:
         raise StartupError(f"{root / spec_file}: {error}") from error
+    # The handlers run in this process: give them the secrets the template would resolve.
+    provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.
     definition = GatewayDefinition.from_body(apigw.definition_body(api))
     functions = {op.operation_id: apigw.function_logical_id(op) for op in api.operations}
@@ -139,4 +150,4 @@ def create_app(
     except BaseException:
         storage.stop()
         raise
-    return LocalApi(gateway, storage, root / spec_file)
+    return LocalApi(gateway, storage, root / spec_file, provided_secrets)

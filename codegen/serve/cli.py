@@ -24,6 +24,7 @@ from werkzeug.serving import (
     run_simple,
 )
 
+from codegen.serve import local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.storage import ENDPOINT_VARIABLE
 
@@ -166,6 +167,9 @@ def route_table(app: LocalApi) -> str:
 def announce(app: LocalApi, url: str) -> None:
     print(route_table(app), flush=True)
     print(f"DynamoDB: {app.storage.description}", flush=True)
+    secrets_line = local_secrets.describe(app.provided_secrets)
+    if secrets_line is not None:
+        print(secrets_line, flush=True)
     if app.gateway.definition.security:
         print(
             "Security: x-api-key and Authorization headers are required where the spec says, "

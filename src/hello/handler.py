@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from generated.operations.hello import validate
-from generated.runtime import Response, guarded
+from generated.runtime import guarded
 from utils.response import success
+
+# `typing` is for mypy only: importing it would cost this function's cold start 2.5 ms
+# (`python -X importtime`), and type checkers treat any `TYPE_CHECKING` name as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from generated.runtime import Response
 
 
 @guarded

@@ -192,16 +192,17 @@ def update_existing_item(table: Table, key: Key, changes: Mapping[str, Any]) -> 
     if key.keys() & changes.keys():
         raise ValueError("the key attributes of an item cannot be updated")
     key_names, condition = _key_condition("attribute_exists", tuple(key))
-    update, placeholders = _set_expression(len(changes))
+    update, name_placeholders, value_placeholders = _set_expression(len(changes))
     names = dict(key_names)
-    names.update(zip(placeholders, changes))
+    names.update(zip(name_placeholders, changes, strict=True))
+    values = dict(zip(value_placeholders, changes.values(), strict=True))
     try:
         response = table.update_item(
             Key=dict(key),
             UpdateExpression=update,
             ConditionExpression=condition,
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=dict(zip(_values(placeholders), changes.values())),
+            ExpressionAttributeValues=values,
             ReturnValues="ALL_NEW",
         )
     except ClientError as exc:
@@ -244,16 +245,12 @@ def _key_condition(function: str, key_names: tuple[str, ...]) -> tuple[dict[str,
 
 
 @functools.cache
-def _set_expression(count: int) -> tuple[str, tuple[str, ...]]:
-    """(`SET #f0 = :f0, ...`, the name placeholders) for `count` attributes."""
-    placeholders = tuple(f"#f{i}" for i in range(count))
-    return "SET " + ", ".join(f"{p} = :{p[1:]}" for p in placeholders), placeholders
-
-
-@functools.cache
-def _values(placeholders: tuple[str, ...]) -> tuple[str, ...]:
-    """The value placeholders (`:f0`, ...) that go with name placeholders (`#f0`, ...)."""
-    return tuple(":" + p[1:] for p in placeholders)
+def _set_expression(count: int) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(`SET #f0 = :f0, ...`, `("#f0", ...)`, `(":f0", ...)`) for `count` attributes."""
+    names = tuple(f"#f{i}" for i in range(count))
+    values = tuple(f":f{i}" for i in range(count))
+    expression = "SET " + ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True))
+    return expression, names, values
 
 
 def _is_condition_failure(exc: ClientError) -> bool:

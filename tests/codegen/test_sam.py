@@ -6,6 +6,7 @@ dev dependencies). The CLIs in their own venvs (sam, checkov) are in test_sam_to
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -15,12 +16,14 @@ from typing import Any
 import pytest
 
 from codegen.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body, function_logical_id
-from codegen.model import Api
+from codegen.errors import SpecError
+from codegen.model import Api, Secret
 from codegen.parser import parse_api
 from codegen.sam import (
     NO_RESERVATION,
     RESERVED_CONCURRENCY_CONDITION,
     RESERVED_CONCURRENCY_PARAMETER,
+    SECRETS_KEY,
     STAGE_NAME,
     build_template,
     render_template,
@@ -100,7 +103,12 @@ def test_function_globals(sam: dict[str, Any]) -> None:
     assert settings["Tracing"] == "Active"
     assert settings["LoggingConfig"] == {"LogFormat": "JSON"}
     assert isinstance(settings["Timeout"], int) and isinstance(settings["MemorySize"], int)
-    assert settings["Environment"]["Variables"] == {"TABLE_NAME": {"Ref": "UsersTable"}}
+    assert settings["Environment"]["Variables"] == {
+        "TABLE_NAME": {"Ref": "UsersTable"},
+        # Resolved by CloudFormation at deploy time: no Secrets Manager call at run time.
+        "CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"},
+    }
+    assert settings["KmsKeyArn"] == {"Fn::GetAtt": [SECRETS_KEY, "Arn"]}
 
 
 def test_one_function_per_operation_on_the_specs_route(api: Api, sam: dict[str, Any]) -> None:
@@ -287,3 +295,87 @@ def test_each_function_gets_exactly_its_operations_dynamodb_actions(
 def test_hello_has_no_dynamodb_access(cfn: dict[str, Any]) -> None:
     role = cfn["Resources"]["HelloFunctionRole"]["Properties"]
     assert "dynamodb" not in str(role).lower()
+
+
+# --- secrets (x-codegen.secrets) ----------------------------------------------------------
+
+
+def test_each_secret_is_generated_and_encrypted_with_the_customer_managed_key(
+    api: Api, sam: dict[str, Any]
+) -> None:
+    secrets = aws_checks.resources_of_type(sam, "AWS::SecretsManager::Secret")
+    assert set(secrets) == {secret.logical_id for secret in api.secrets} == {"CursorSecret"}
+    properties = secrets["CursorSecret"]["Properties"]
+    assert properties["KmsKeyId"] == {"Fn::GetAtt": [SECRETS_KEY, "Arn"]}
+    generated = properties["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
+    assert "SecretStringTemplate" not in generated  # the value is the string itself
+    assert properties["Description"].startswith("Signs the pagination cursors")
+    assert "Metadata" not in secrets["CursorSecret"]  # no checkov skip needed
+
+
+def test_the_secrets_key_is_rotated_and_administered_by_the_account(sam: dict[str, Any]) -> None:
+    key = sam["Resources"][SECRETS_KEY]
+    assert key["Type"] == "AWS::KMS::Key"
+    assert key["Properties"]["EnableKeyRotation"] is True
+    (statement,) = key["Properties"]["KeyPolicy"]["Statement"]
+    assert statement["Principal"] == {
+        "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    }
+    assert statement["Action"] == "kms:*" and statement["Effect"] == "Allow"
+
+
+def test_every_function_may_decrypt_its_environment_with_that_key_only(
+    api: Api, cfn: dict[str, Any]
+) -> None:
+    # Lambda decrypts a CMK-encrypted environment with the execution role at start-up.
+    for op in api.operations:
+        statements = aws_checks.function_statements(cfn, function_logical_id(op))
+        kms = [s for s in statements if any(str(a).startswith("kms:") for a in s["Action"])]
+        assert kms == [
+            {
+                "Sid": "DecryptEnvironment",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt"],
+                "Resource": {"Fn::GetAtt": [SECRETS_KEY, "Arn"]},
+            }
+        ], op.operation_id
+
+
+def test_translated_functions_carry_the_secret_and_the_key(api: Api, cfn: dict[str, Any]) -> None:
+    lambdas = aws_checks.resources_of_type(cfn, "AWS::Lambda::Function")
+    assert len(lambdas) == len(api.operations)
+    for function in lambdas.values():
+        properties = function["Properties"]
+        assert properties["KmsKeyArn"] == {"Fn::GetAtt": [SECRETS_KEY, "Arn"]}
+        variables = properties["Environment"]["Variables"]
+        assert variables["CURSOR_SECRET"] == {
+            "Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+        }
+
+
+def test_no_secret_no_key_and_the_plain_environment_skip_stays(api: Api) -> None:
+    plain = build_template(dataclasses.replace(api, secrets=()))
+    assert SECRETS_KEY not in plain["Resources"]
+    assert not aws_checks.resources_of_type(plain, "AWS::SecretsManager::Secret")
+    settings = plain["Globals"]["Function"]
+    assert "KmsKeyArn" not in settings
+    assert settings["Environment"]["Variables"] == {"TABLE_NAME": {"Ref": "UsersTable"}}
+    for resource in aws_checks.resources_of_type(plain, "AWS::Serverless::Function").values():
+        skipped = {skip["id"] for skip in resource["Metadata"]["checkov"]["skip"]}
+        assert "CKV_AWS_173" in skipped
+        assert "kms:" not in json.dumps(resource["Properties"].get("Policies", []))
+
+
+def test_with_a_secret_the_environment_encryption_check_is_not_skipped(
+    sam: dict[str, Any],
+) -> None:
+    for resource in functions(sam).values():
+        skipped = {skip["id"] for skip in resource["Metadata"]["checkov"]["skip"]}
+        assert "CKV_AWS_173" not in skipped
+
+
+def test_a_resource_id_used_twice_is_a_spec_error(api: Api) -> None:
+    clash = dataclasses.replace(api, secrets=(Secret("HelloFunction", "OTHER_SECRET"),))
+    with pytest.raises(SpecError, match="'HelloFunction' would name two resources"):
+        build_template(clash)
