@@ -278,6 +278,9 @@ def _compare(
         derandomize=True,  # the same cases on every run: a failure is reproducible
         database=None,
         deadline=None,
+        # Health checks judge the data generator (speed, filtering, example size), which
+        # here is schemathesis's strategy built from the spec, not our code; the checks
+        # that judge our code are the assertions themselves.
         suppress_health_check=list(HealthCheck),
     )
     @given(case=strategy)

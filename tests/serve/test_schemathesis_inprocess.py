@@ -70,6 +70,9 @@ def test_every_check_is_enabled_by_default() -> None:
 
 
 @lazy_schema.parametrize()
+# Health checks judge the data generator (speed, filtering, example size), which
+# here is schemathesis's strategy built from the spec, not our code; the checks
+# that judge our code are the assertions themselves.
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_operation_honours_the_spec(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()
@@ -85,6 +88,9 @@ def test_stateful_workflows(api_schema: BaseSchema, local_api: LocalApi) -> None
             max_examples=60,
             stateful_step_count=8,
             deadline=None,
+            # Health checks judge the data generator (speed, filtering, example size), which
+            # here is schemathesis's strategy built from the spec, not our code; the checks
+            # that judge our code are the assertions themselves.
             suppress_health_check=list(HealthCheck),
         )
     )
