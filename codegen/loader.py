@@ -6,6 +6,8 @@ as JSON-compatible data (str keys, no dates), so every renderer can dump it to J
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -160,6 +162,104 @@ def _iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
             yield from _iter_refs(value, join_pointer(pointer, index))
 
 
+# Where a `pattern` key is data, not the schema keyword: values the spec author wrote as
+# examples or defaults, and extensions (ours or API Gateway's) with their own meaning.
+_NOT_SCHEMA_KEYWORDS = frozenset({"example", "examples", "default", "enum"})
+_COMPOSITIONS = ("allOf", "anyOf", "oneOf")
+
+
+def check_patterns(document: Any) -> None:
+    """Every schema `pattern` must compile as a Python regular expression, warnings included.
+
+    Checked before the spec validators: jsonschema's `regex` format check prints Python's
+    FutureWarning for a POSIX class such as `[[:alpha:]]` (which Python reads as a nested
+    set, not "a letter") and openapi-spec-validator then crashes with no pointer. A
+    warning is an error here: such a pattern would not match what its author meant.
+    """
+    for pointer, pattern in _iter_patterns(document, ""):
+        # re caches compiled patterns and warns only when it compiles one: an earlier
+        # compile in this process (another spec) would hide the warning.
+        re.purge()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                re.compile(pattern)
+        except (re.error, Warning) as exc:
+            raise SpecError(
+                f"pattern {pattern!r} is not a valid regular expression: {_one_line(str(exc))}",
+                pointer,
+            ) from None
+
+
+def _iter_patterns(node: Any, pointer: str, parent: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = join_pointer(pointer, key)
+            if key == "pattern" and isinstance(value, str) and parent != "properties":
+                yield here, value
+            elif key not in _NOT_SCHEMA_KEYWORDS and not key.startswith("x-"):
+                yield from _iter_patterns(value, here, key)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_patterns(value, join_pointer(pointer, index), parent)
+
+
+def check_composition_cycles(document: Any) -> None:
+    """No schema may be its own allOf/anyOf/oneOf member, directly or through `$ref`s.
+
+    A cycle through `properties` or `items` is a recursive type (a tree) and fine; one
+    through a composition (or a `$ref` to a `$ref`) describes no finite schema, and every
+    tool that resolves it (openapi-spec-validator, our converter) recurses until Python's
+    recursion limit. Walks the edges `$ref` -> its target and composition -> each member.
+    """
+    schemas = document.get("components", {}).get("schemas") if isinstance(document, dict) else None
+    if not isinstance(schemas, dict):
+        return
+    done: set[str] = set()  # pointers whose every path was explored without a cycle
+    for name in schemas:
+        _find_cycle(document, join_pointer("/components/schemas", name), [], done)
+
+
+def _find_cycle(document: Any, pointer: str, path: list[str], done: set[str]) -> None:
+    """Depth-first from `pointer`; `path` holds the pointers on the way, in order."""
+    if pointer in done:
+        return
+    if pointer in path:
+        cycle = [*path[path.index(pointer) :], pointer]
+        keywords = [k for k in _COMPOSITIONS if any(f"/{k}/" in p for p in cycle)]
+        # Only a `$ref` leads back to a pointer already on the path (a member's pointer
+        # is always new): the closing edge is the `$ref` of the last schema on the path.
+        raise SpecError(
+            f"$ref cycle{' through ' + '/'.join(keywords) if keywords else ''}: "
+            + " -> ".join("#" + p for p in cycle)
+            + " (a schema cannot contain itself; recurse through properties or items)",
+            join_pointer(path[-1], "$ref"),
+        )
+    try:
+        node = resolve_pointer(document, pointer)
+    except KeyError:
+        return  # reported by check_refs
+    if not isinstance(node, dict):
+        return
+    path.append(pointer)
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        _find_cycle(document, ref[1:], path, done)
+    for keyword in _COMPOSITIONS:
+        members = node.get(keyword)
+        if isinstance(members, list):
+            for index in range(len(members)):
+                _find_cycle(document, join_pointer(pointer, keyword, index), path, done)
+    path.pop()
+    done.add(pointer)
+
+
+def check_schemas(document: Any) -> None:
+    """The checks the spec validators need to have passed so as not to crash."""
+    check_patterns(document)
+    check_composition_cycles(document)
+
+
 def validate_structure(document: dict[str, Any]) -> None:
     """Validate against the OpenAPI 3.0 JSON Schema; the most specific error wins.
 
@@ -171,9 +271,13 @@ def validate_structure(document: dict[str, Any]) -> None:
     from openapi_spec_validator.schemas import schema_v30
 
     validator_class = validator_for(schema_v30)
-    # The format checker catches an invalid `pattern` (format: regex).
+    # The format checker catches an invalid `pattern` (format: regex); check_patterns has
+    # already refused any that warns, and no other warning may add lines to our one-line
+    # error output.
     validator = validator_class(schema_v30, format_checker=validator_class.FORMAT_CHECKER)
-    error = best_match(validator.iter_errors(document))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        error = best_match(validator.iter_errors(document))
     if error is not None:
         pointer = join_pointer("", *error.absolute_path)
         raise SpecError(f"invalid OpenAPI 3.0: {_one_line(error.message)}", pointer)
@@ -185,7 +289,9 @@ def validate_semantics(document: dict[str, Any]) -> None:
     from openapi_spec_validator import OpenAPIV30SpecValidator
 
     try:
-        error = best_match(OpenAPIV30SpecValidator(document).iter_errors())
+        with warnings.catch_warnings():  # see validate_structure
+            warnings.simplefilter("ignore")
+            error = best_match(OpenAPIV30SpecValidator(document).iter_errors())
     except Exception as exc:  # it crashes on some documents the schema accepts
         raise SpecError(f"invalid OpenAPI document: {_one_line(str(exc))}") from None
     if error is not None:
@@ -195,6 +301,7 @@ def validate_semantics(document: dict[str, Any]) -> None:
 
 def validate_openapi(document: dict[str, Any]) -> None:
     """Both validations: the schema first (precise pointers), then the semantics."""
+    check_schemas(document)
     validate_structure(document)
     validate_semantics(document)
 
@@ -207,6 +314,7 @@ def load_document(path: Path, *, semantics: bool = True) -> dict[str, Any]:
     """
     document = check_version(read_yaml(path))
     check_refs(document)
+    check_schemas(document)
     validate_structure(document)
     if semantics:
         validate_semantics(document)

@@ -24,7 +24,6 @@ import fastjsonschema
 from codegen.errors import SpecError, escape_token, join_pointer
 from codegen.jsonschema import DRAFT_04, SchemaConverter, resolve_schema, simple_type
 from codegen.model import Api, Operation, Parameter
-from codegen.parser import JSON_MEDIA_TYPE
 from codegen.templating import header, render
 
 GENERATED = Path("src/generated")
@@ -61,13 +60,22 @@ def render_operation(api: Api, op: Operation) -> str:
     fields = [(p["python_name"], p["field_type"]) for p in params]
     body: dict[str, Any] | None = None
     if op.request_body is not None:
-        body_type = _BODY_TYPES.get(simple_type(_body_schema(op), components) or "", "Any")
+        json_schema = op.request_body.json_schema
+        if json_schema is None:  # no JSON media type: the raw bytes, for the handler to read
+            body_type = "bytes"
+        else:
+            body_type = _BODY_TYPES.get(simple_type(json_schema, components) or "", "Any")
         if not op.request_body.required and body_type != "Any":
             body_type += " | None"
         fields.append(("body", body_type))
         body = {
             "required": op.request_body.required,
             "type": body_type,
+            "json": json_schema is not None,
+            # The bare media types the raw body may be sent as (only used without JSON).
+            "media_types": sorted(
+                {m.split(";", 1)[0].strip().lower() for m in op.request_body.media_types}
+            ),
             "check": checks.functions.get(BODY_SLOT),
         }
     headers = sorted({p["name"] for p in params if p["location"] == "header"})
@@ -114,11 +122,10 @@ def request_checks(api: Api, op: Operation) -> RequestChecks:
         schema = converter.convert(p.schema, join_pointer(p.pointer, "schema"))
         if not _implied_by_coercion(schema, simple_type(p.schema, api.component_schemas())):
             slots[p.python_name] = schema
-    if op.request_body is not None:
-        schema = converter.convert(
-            _body_schema(op),
-            join_pointer(op.request_body.pointer, "content", JSON_MEDIA_TYPE, "schema"),
-        )
+    body_schema = op.request_body.json_schema if op.request_body is not None else None
+    body_pointer = op.request_body.schema_pointer if op.request_body is not None else None
+    if body_schema is not None and body_pointer is not None:  # raw (non-JSON) bodies: no check
+        schema = converter.convert(body_schema, body_pointer)
         if schema:  # `{}`: any JSON document
             slots[BODY_SLOT] = schema
     if not slots:
@@ -385,12 +392,6 @@ def _renamed(name: str) -> str:
 # -- parameters ------------------------------------------------------------------------
 
 
-def _body_schema(op: Operation) -> Any:
-    if op.request_body is None:
-        return {}
-    return op.request_body.content.get(JSON_MEDIA_TYPE, {})
-
-
 def _field_type(p: Parameter, components: Any) -> str:
     kind = simple_type(p.schema, components)
     if kind == "array":
@@ -461,7 +462,8 @@ def _validation_imports(
         if p["kind"] == "array" and p["parts"].startswith("split_values("):
             names.add("split_values")
     if body is not None:
-        names.update({"Invalid", "UnsupportedMediaType", "json_body", "unsupported_media_type"})
+        reader = "json_body" if body["json"] else "raw_body"
+        names.update({"Invalid", "UnsupportedMediaType", reader, "unsupported_media_type"})
         if not body["required"]:
             names.add("NO_BODY")
     if checks.functions:

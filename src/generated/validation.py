@@ -312,7 +312,11 @@ def boolean(text: str) -> bool:
 
 
 class UnsupportedMediaType(Exception):
-    """A body was sent with another media type than JSON: a 415."""
+    """A body was sent with a media type the operation does not take: a 415."""
+
+    def __init__(self, message: str = "Content-Type must be application/json") -> None:
+        super().__init__(message)
+        self.message = message
 
 
 NO_BODY: Final = object()  # what `json_body` returns when an optional body is absent
@@ -351,8 +355,11 @@ def json_body(
         "content-type"
     )
     content_type = content_types[0] if content_types else ""
-    if content_type.split(";", 1)[0].strip().lower() != JSON_MEDIA_TYPE:
+    media_type, semicolon, parameters = content_type.partition(";")
+    if media_type.strip().lower() != JSON_MEDIA_TYPE:
         raise UnsupportedMediaType
+    if semicolon:  # only parameters cost a look: `application/json` alone is UTF-8
+        _check_charset(parameters)
     if not isinstance(raw, str):
         raise Invalid("must be a JSON document")
     if event.get("isBase64Encoded") is True:
@@ -372,21 +379,110 @@ def json_body(
         raise Invalid(f"must not nest deeper than {MAX_JSON_DEPTH} levels") from None
     except ValueError:
         raise Invalid("must be valid JSON") from None
+    # JSON's `\ud800` escapes decode to lone surrogates, which no UTF-8 encoder (boto3's
+    # included) accepts. Only a text with such an escape can hold one (raw surrogates were
+    # refused above), so only then is the value walked.
+    if "\\u" in text and _regex(_SURROGATE_ESCAPE).search(text) and _has_surrogate(value):
+        raise Invalid("must be valid Unicode: lone surrogate")
     # A value nested N levels deep has at least N brackets: only count them when needed.
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _too_deep(value):
         raise Invalid(f"must not nest deeper than {MAX_JSON_DEPTH} levels")
     return value
 
 
-def _base64_text(raw: str) -> str:
+def _check_charset(parameters: str) -> None:
+    """A `charset` parameter, if any, must be UTF-8: bodies are decoded as UTF-8 only
+    (RFC 8259: JSON exchanged between systems is UTF-8), so any other is a 415 rather
+    than a body silently read in the wrong encoding."""
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').strip().lower()
+            if charset != "utf-8":
+                raise UnsupportedMediaType("Content-Type charset must be utf-8")
+
+
+# A JSON escape of a UTF-16 surrogate, `\uD800` to `\uDFFF` (either case): high ones
+# (D800-DBFF) and low ones (DC00-DFFF). It may also match an escaped backslash followed
+# by `ud8..`: that only costs a walk that finds nothing.
+_SURROGATE_ESCAPE: Final = r"\\u[dD][89a-fA-F]"
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Does any string (key or value) in the parsed JSON hold a surrogate code point?
+    Iterative, like `_too_deep`; `encode` is the C-speed test for a surrogate."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            strings: Any = (node,)
+        elif isinstance(node, dict):
+            strings = node.keys()
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+            continue
+        else:
+            continue
+        for string in strings:
+            if not string.isascii():
+                try:
+                    string.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+    return False
+
+
+def raw_body(
+    event: Mapping[str, Any],
+    headers: Mapping[str, list[str]] | None,
+    media_types: frozenset[str],
+    required: bool,
+) -> Any:
+    """The body as bytes, for an operation that takes no JSON (e.g. an octet-stream
+    upload), or NO_BODY when there is none and none is required.
+
+    `media_types` are the bare, lower-case media types the spec offers (`image/*` and
+    `*/*` included as written). Raises UnsupportedMediaType (415), or Invalid (400).
+    """
+    raw = event.get("body")
+    if raw is None or raw == "":
+        if required:
+            raise Invalid("is required")
+        return NO_BODY
+    content_types = (headers if headers is not None else header_values(event, _CONTENT_TYPE)).get(
+        "content-type"
+    )
+    media_type = (content_types[0] if content_types else "").split(";", 1)[0].strip().lower()
+    if not (
+        media_type in media_types
+        or media_type.split("/", 1)[0] + "/*" in media_types
+        or "*/*" in media_types
+    ):
+        raise UnsupportedMediaType("Content-Type must be one of: " + ", ".join(sorted(media_types)))
+    if not isinstance(raw, str):
+        raise Invalid("must be a string")
+    if event.get("isBase64Encoded") is True:
+        return _base64_bytes(raw)
+    try:  # API Gateway passed it as text (not a binary media type): it was UTF-8
+        return raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid("must be UTF-8") from None
+
+
+def _base64_bytes(raw: str) -> bytes:
     # Imported here: only binary (base64) bodies need them, and base64 costs 1 ms to import.
     import base64
     import binascii
 
     try:
-        data = base64.b64decode(raw, validate=True)
+        return base64.b64decode(raw, validate=True)
     except (binascii.Error, ValueError):
         raise Invalid("is not valid base64") from None
+
+
+def _base64_text(raw: str) -> str:
+    data = _base64_bytes(raw)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -433,5 +529,7 @@ def invalid_request(errors: Errors) -> Response:
     return error_response(400, "Invalid request", [unique[key] for key in sorted(unique)])
 
 
-def unsupported_media_type() -> Response:
-    return error_response(415, "Content-Type must be application/json")
+def unsupported_media_type(
+    message: str = "Content-Type must be application/json",
+) -> Response:
+    return error_response(415, message)

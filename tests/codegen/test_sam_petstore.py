@@ -153,12 +153,6 @@ def test_parameters_are_coerced(operations: dict[str, ModuleType]) -> None:
     assert not isinstance(request, dict) and request.status == "available"  # its default
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="codegen.validators still demands application/json of every body; a body "
-    "without a JSON media type (RequestBody.json_schema is None) must be checked against "
-    "RequestBody.media_types and passed through raw (the other engineer's file)",
-)
 def test_an_octet_stream_upload_reaches_the_handler(operations: dict[str, ModuleType]) -> None:
     upload = operations["upload_file"].validate(
         event(
@@ -169,6 +163,42 @@ def test_an_octet_stream_upload_reaches_the_handler(operations: dict[str, Module
         )
     )
     assert not isinstance(upload, dict), upload
+    assert upload.body == b"\x00\x01\x02\x03"  # base64-decoded, not parsed as JSON
+    assert upload.pet_id == 1
+    # Sent as text (API Gateway did not treat it as binary): its UTF-8 bytes.
+    text = operations["upload_file"].validate(
+        event(
+            path={"petId": "1"},
+            body="{not json",
+            headers={"Content-Type": "application/octet-stream"},
+        )
+    )
+    assert not isinstance(text, dict) and text.body == b"{not json"
+
+
+def test_an_upload_of_another_media_type_is_415(operations: dict[str, ModuleType]) -> None:
+    for content_type in ("application/json", "text/plain", ""):
+        refused = operations["upload_file"].validate(
+            event(
+                path={"petId": "1"},
+                body="AAECAw==",
+                base64=True,
+                headers={"Content-Type": content_type},
+            )
+        )
+        assert isinstance(refused, dict) and refused["statusCode"] == 415, content_type
+        assert json.loads(refused["body"]) == {
+            "message": "Content-Type must be one of: application/octet-stream"
+        }
+    bad = operations["upload_file"].validate(
+        event(
+            path={"petId": "1"},
+            body="not base64!",
+            base64=True,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+    )
+    assert isinstance(bad, dict) and bad["statusCode"] == 400
 
 
 def test_the_definition_body_renders_security_and_binary_bodies(project: Path) -> None:

@@ -13,6 +13,8 @@ from generated.operations import create_user, get_user, hello, list_users, updat
 from generated.validation import is_date, is_date_time, is_email, is_uuid
 from tests.codegen.helpers import errors_of, event, json_event
 
+JSON = {"Content-Type": "application/json"}
+
 USER_ID = "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"
 
 
@@ -118,6 +120,78 @@ def test_wrong_content_type_is_415(content_type: str | None) -> None:
     assert response["statusCode"] == 415
     assert json.loads(response["body"]) == {"message": "Content-Type must be application/json"}
     assert response["headers"]["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json; charset=latin-1",
+        "application/json; charset=ISO-8859-1",
+        'application/json; charset="utf-16"',
+        "application/json;charset=us-ascii",
+        "application/json; boundary=x; charset=utf-16le",
+    ],
+)
+def test_a_charset_other_than_utf_8_is_415(content_type: str) -> None:
+    response = create_user.validate(
+        event(body='{"name": "a", "email": "a@b.co"}', headers={"Content-Type": content_type})
+    )
+    assert isinstance(response, dict) and response["statusCode"] == 415
+    assert json.loads(response["body"]) == {"message": "Content-Type charset must be utf-8"}
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", 'application/json; charset="UTF-8"', "application/json;"],
+)
+def test_utf_8_or_no_charset_is_accepted(content_type: str) -> None:
+    request = create_user.validate(
+        event(body='{"name": "a", "email": "a@b.co"}', headers={"Content-Type": content_type})
+    )
+    assert isinstance(request, create_user.CreateUserRequest), request
+
+
+SURROGATE = {"location": "body", "detail": "must be valid Unicode: lone surrogate"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r'{"name": "\ud800", "email": "a@b.co"}',  # a lone high surrogate
+        r'{"name": "x\uDFFFy", "email": "a@b.co"}',  # a lone low one, upper case
+        r'{"name": "a", "email": "a@b.co", "\udBff": 1}',  # in a key
+        r'{"name": "\ude00\ud83d", "email": "a@b.co"}',  # a pair in the wrong order
+    ],
+)
+def test_an_escaped_lone_surrogate_is_400(text: str) -> None:
+    # json.loads accepts these; boto3 cannot encode them (a 500 before this check).
+    errors = errors_of(create_user.validate(event(body=text, headers=JSON)))
+    assert SURROGATE in errors
+
+
+def test_a_lone_surrogate_nested_in_an_update_is_400() -> None:
+    response = update_user.validate(
+        event(
+            path={"id": "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"},
+            body=r'{"name": "ok \udc00"}',
+            headers=JSON,
+        )
+    )
+    assert errors_of(response) == [SURROGATE]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (r'{"name": "\ud83d\ude00", "email": "a@b.co"}', "\U0001f600"),  # a valid pair
+        (r'{"name": "a\\ud800", "email": "a@b.co"}', "a\\ud800"),  # an escaped backslash
+        (r'{"name": "\u00e9", "email": "a@b.co"}', "\u00e9"),
+    ],
+)
+def test_escapes_that_are_not_lone_surrogates_are_accepted(text: str, name: str) -> None:
+    request = create_user.validate(event(body=text, headers=JSON))
+    assert isinstance(request, create_user.CreateUserRequest), request
+    assert request.body["name"] == name
 
 
 def test_path_parameter_format_is_checked() -> None:

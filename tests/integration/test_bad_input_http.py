@@ -63,6 +63,16 @@ CASES = [
     Bad("invalid UTF-8", "POST", "/users", 400, b'{"name": "\xff\xfe", "email": "a@b.co"}', JSON),
     Bad("raw NUL byte", "POST", "/users", 400, b'{"name": "A\x00B", "email": "a@b.co"}', JSON),
     Bad("NUL in email", "POST", "/users", 400, b'{"name": "A", "email": "a\\u0000@b.co"}', JSON),
+    # Valid JSON (an escape) but not Unicode: boto3 could not encode it (it was a 500).
+    Bad("lone surrogate", "POST", "/users", 400, b'{"name": "\\ud800", "email": "a@b.co"}', JSON),
+    Bad(
+        "charset latin-1",
+        "POST",
+        "/users",
+        415,
+        b'{"name": "A", "email": "a@b.co"}',
+        {"Content-Type": "application/json; charset=latin-1"},
+    ),
     Bad("deeply nested", "POST", "/users", 400, deep(10_000), JSON),
     Bad(
         "name too long",

@@ -84,8 +84,8 @@ def validate(event: Mapping[str, Any]) -> UpdateUserRequest | Response:
     body: dict[str, Any]
     try:
         body = json_body(event, None, required=True)
-    except UnsupportedMediaType:
-        return unsupported_media_type()
+    except UnsupportedMediaType as unsupported:
+        return unsupported_media_type(unsupported.message)
     except Invalid as invalid:
         errors.append({"location": "body", "detail": invalid.detail})
     else:
