@@ -269,6 +269,16 @@ class _FunctionRenamer(ast.NodeTransformer):
         return node
 
 
+def _dropped_arguments(call: ast.Call) -> tuple[str, ...]:
+    """`value=` stays on additionalProperties errors only: it is the object whose extra keys
+    the error then names one by one (`body.emal: is not allowed`)."""
+    rules = [k.value for k in call.keywords if k.arg == "rule"]
+    keep_value = any(
+        isinstance(rule, ast.Constant) and rule.value == "additionalProperties" for rule in rules
+    )
+    return ("definition",) if keep_value else ("value", "definition")
+
+
 class _Rewriter(ast.NodeTransformer):
     """Post-process fastjsonschema's module.
 
@@ -278,8 +288,8 @@ class _Rewriter(ast.NodeTransformer):
     - `VERSION = ...` dropped (the pinned version is in pyproject.toml);
     - the root `validate` dropped, the other `validate_*` functions renamed `_check_*`
       (the module's `validate` is ours);
-    - the `value=` and `definition=` arguments of each error dropped: they embed the
-      whole schema in every error and nothing reads them;
+    - the `definition=` argument of each error dropped (it embeds the whole schema in
+      every error), and `value=` too except on additionalProperties errors;
     - `str(<keys set>)` in messages sorted, so that messages do not depend on hashing;
     - functions annotated with `Any` and `errors = []` typed, for mypy --strict.
     """
@@ -342,7 +352,7 @@ class _Rewriter(ast.NodeTransformer):
         self.generic_visit(node)
         func = node.func
         if isinstance(func, ast.Name) and func.id == "JsonSchemaValueException":
-            node.keywords = [k for k in node.keywords if k.arg not in ("value", "definition")]
+            node.keywords = [k for k in node.keywords if k.arg not in _dropped_arguments(node)]
         if (
             isinstance(func, ast.Name)
             and func.id == "str"

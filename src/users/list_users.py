@@ -22,7 +22,7 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
         page = service.list_users(get_table(), request.limit, request.next_token)
     except InvalidCursorError as exc:
         return error(
-            "Invalid request",
+            "Invalid request: query.next_token",
             400,
             errors=[{"location": "query.next_token", "detail": str(exc)}],
         )

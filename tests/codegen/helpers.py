@@ -109,6 +109,7 @@ def errors_of(response: Any) -> list[dict[str, str]]:
     assert isinstance(response, dict), f"expected a 400 response, got {response!r}"
     assert response["statusCode"] == 400, response
     body = json.loads(response["body"])
-    assert body["message"] == "Invalid request"
     errors: list[dict[str, str]] = body["errors"]
+    named = ", ".join(sorted({e["location"] for e in errors})[:5])
+    assert body["message"].startswith(f"Invalid request: {named}"), body["message"]
     return errors

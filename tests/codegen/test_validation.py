@@ -56,8 +56,9 @@ def test_every_body_error_is_reported_with_its_location() -> None:
     body = {"name": "", "email": "ada example@x.com", "id": "x", "admin": True}
     errors = errors_of(create_user.validate(json_event(body)))
     assert errors == [
-        {"location": "body", "detail": "must not contain ['admin', 'id'] properties"},
+        {"location": "body.admin", "detail": "is not allowed"},
         {"location": "body.email", "detail": "must be a valid email"},
+        {"location": "body.id", "detail": "is not allowed"},
         {"location": "body.name", "detail": "must be longer than or equal to 1 characters"},
     ]
     missing = errors_of(create_user.validate(json_event({})))
@@ -70,7 +71,7 @@ def test_every_body_error_is_reported_with_its_location() -> None:
 def test_read_only_properties_are_refused_in_requests() -> None:
     """User.id is readOnly: UserPatch does not list it, so additionalProperties refuses it."""
     errors = errors_of(update_user.validate(json_event({"id": USER_ID}, path={"id": USER_ID})))
-    assert errors == [{"location": "body", "detail": "must not contain ['id'] properties"}]
+    assert errors == [{"location": "body.id", "detail": "is not allowed"}]
 
 
 @pytest.mark.parametrize(
@@ -326,11 +327,8 @@ def test_catalog_recursive_schema(catalog_ops: dict[str, ModuleType]) -> None:
             "location": "body.children[0].children[0].name",
             "detail": "must be longer than or equal to 1 characters",
         },
-        {
-            "location": "body.children[0].children[1]",
-            "detail": "must not contain ['nom'] properties",
-        },
         {"location": "body.children[0].children[1].name", "detail": "is required"},
+        {"location": "body.children[0].children[1].nom", "detail": "is not allowed"},
     ]
     # The body is optional here: no body is fine, and the field is None.
     assert tree.validate(event()).body is None

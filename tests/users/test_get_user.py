@@ -54,5 +54,5 @@ def test_400_when_the_id_is_not_a_uuid(users_table: Table) -> None:
     response = invoke(handler, _event("not-a-uuid"))
     assert response["statusCode"] == 400
     body = body_of(response)
-    assert body["message"] == "Invalid request"
+    assert body["message"] == "Invalid request: path.id"
     assert [e["location"] for e in body["errors"]] == ["path.id"]

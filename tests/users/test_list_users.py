@@ -84,5 +84,5 @@ def test_400_for_a_forged_next_token(users_table: Table, token: str) -> None:
     response = invoke(handler, api_event("GET", "/users", query={"next_token": token}))
     assert response["statusCode"] == 400
     body = body_of(response)
-    assert body["message"] == "Invalid request"
+    assert body["message"] == "Invalid request: query.next_token"
     assert [e["location"] for e in body["errors"]] == ["query.next_token"]

@@ -65,7 +65,7 @@ def test_404_when_no_id_is_given(users_table: Table) -> None:
         pytest.param(None, {}, "body", id="empty-patch"),
         pytest.param(None, {"email": "nope"}, "body.email", id="bad-email"),
         pytest.param(None, {"name": ""}, "body.name", id="empty-name"),
-        pytest.param(None, {"id": str(uuid.uuid4())}, "body", id="unknown-field"),
+        pytest.param(None, {"id": str(uuid.uuid4())}, "body.id", id="unknown-field"),
         pytest.param(None, "{not json", "body", id="malformed-json"),
     ],
 )

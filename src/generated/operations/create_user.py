@@ -110,7 +110,7 @@ def _check___definitions_newuser(data: Any, custom_formats: Any={}, name_prefix:
             except JsonSchemaValuesException as e:
                 errors.extend(e.errors)
         if data_keys:
-            errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(sorted(data_keys)) + ' properties', name='' + (name_prefix or 'data') + '', rule='additionalProperties'))
+            errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(sorted(data_keys)) + ' properties', value=data, name='' + (name_prefix or 'data') + '', rule='additionalProperties'))
     if errors:
         raise JsonSchemaValuesException(errors)
     return data
