@@ -510,8 +510,16 @@ def _too_deep(value: Any) -> bool:
 def schema_errors(exc: JsonSchemaValuesException | JsonSchemaValueException) -> Errors:
     """Every violation a compiled check raised, as `{"location", "detail"}`."""
     if isinstance(exc, JsonSchemaValuesException):
-        return [problem for error in exc.errors for problem in _describe_all(error)]
-    return _describe_all(exc)  # fast_fail=True code raises one at a time
+        errors = exc.errors
+    else:
+        errors = [exc]  # fast_fail=True code raises one at a time
+    described: Errors = []
+    for error in errors:
+        if error.rule == "additionalProperties":
+            described.extend(_describe_all(error))
+        else:
+            described.append(_describe(error))
+    return described
 
 
 def _extra_properties(error: JsonSchemaValueException, location: str) -> Errors | None:
@@ -552,12 +560,17 @@ def _describe(error: JsonSchemaValueException) -> dict[str, str]:
 def invalid_request(errors: Errors) -> Response:
     """The 400 listing every violation, once each, in a stable order; the message names the
     fields, so a client that only shows `message` still tells its user what to fix."""
-    unique = {(e["location"], e["detail"]): e for e in errors}
-    fields = sorted({location for location, _ in unique})
+    if len(errors) > 1:
+        unique = {(e["location"], e["detail"]): e for e in errors}
+        errors = [unique[key] for key in sorted(unique)]
+    fields: list[str] = []  # sorted already: a repeated location is the previous one
+    for problem in errors:
+        if not fields or fields[-1] != problem["location"]:
+            fields.append(problem["location"])
     named = ", ".join(fields[:MAX_NAMED_FIELDS])
     if len(fields) > MAX_NAMED_FIELDS:
         named += f" and {len(fields) - MAX_NAMED_FIELDS} more"
-    return error_response(400, f"Invalid request: {named}", [unique[key] for key in sorted(unique)])
+    return error_response(400, "Invalid request: " + named, errors)
 
 
 def unsupported_media_type(
