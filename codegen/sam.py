@@ -270,48 +270,29 @@ def _access_log_key() -> dict[str, Any]:
     CloudWatch Logs may use a key only if the key policy lets the regional logs service
     principal do so; the condition limits it to this account's log groups.
     """
-    return {
-        "Type": "AWS::KMS::Key",
-        "Properties": {
-            "Description": "Encrypts the API access logs",
-            "EnableKeyRotation": True,
-            "KeyPolicy": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AccountAdministers",
-                        "Effect": "Allow",
-                        "Principal": {
-                            "AWS": _sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")
-                        },
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    },
-                    {
-                        "Sid": "CloudWatchLogsUses",
-                        "Effect": "Allow",
-                        "Principal": {"Service": _sub("logs.${AWS::Region}.amazonaws.com")},
-                        "Action": [
-                            "kms:Encrypt*",
-                            "kms:Decrypt*",
-                            "kms:ReEncrypt*",
-                            "kms:GenerateDataKey*",
-                            "kms:Describe*",
-                        ],
-                        "Resource": "*",
-                        "Condition": {
-                            "ArnLike": {
-                                "kms:EncryptionContext:aws:logs:arn": _sub(
-                                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-                                    ":log-group:*"
-                                )
-                            }
-                        },
-                    },
-                ],
+    return _kms_key(
+        "Encrypts the API access logs",
+        {
+            "Sid": "CloudWatchLogsUses",
+            "Effect": "Allow",
+            "Principal": {"Service": _sub("logs.${AWS::Region}.amazonaws.com")},
+            "Action": [
+                "kms:Encrypt*",
+                "kms:Decrypt*",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:Describe*",
+            ],
+            "Resource": "*",
+            "Condition": {
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": _sub(
+                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+                    )
+                }
             },
         },
-    }
+    )
 
 
 def _secrets_key() -> dict[str, Any]:
@@ -332,24 +313,27 @@ def _secrets_key() -> dict[str, Any]:
     No service principal is needed: Secrets Manager and Lambda use the key on behalf of
     those IAM principals, never in their own name.
     """
+    return _kms_key("Encrypts the secrets and the functions' environment, which holds them")
+
+
+def _kms_key(description: str, *statements: dict[str, Any]) -> dict[str, Any]:
+    """A customer managed key with rotation, administered by the account (the default key
+    policy: IAM policies grant its use), plus `statements` for services that need them."""
+    account_administers = {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": _sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
     return {
         "Type": "AWS::KMS::Key",
         "Properties": {
-            "Description": "Encrypts the secrets and the functions' environment, which holds them",
+            "Description": description,
             "EnableKeyRotation": True,
             "KeyPolicy": {
                 "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AccountAdministers",
-                        "Effect": "Allow",
-                        "Principal": {
-                            "AWS": _sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")
-                        },
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    }
-                ],
+                "Statement": [account_administers, *statements],
             },
         },
     }
