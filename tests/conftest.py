@@ -28,3 +28,9 @@ _FAKE_AWS_ENV = {
 for _key, _value in _FAKE_AWS_ENV.items():
     os.environ[_key] = _value
 os.environ.pop("AWS_PROFILE", None)
+
+# Every tool the project installs for itself is reached by its path, never through PATH: see
+# tests/support/path_guard.py.
+from tests.support import path_guard  # noqa: E402
+
+PATH_GUARD = path_guard.install()

@@ -1,4 +1,4 @@
-"""The tool locators and `require_tool` (skip normally, fail under CI, Java always a skip)."""
+"""The tool locators and `require_tool` (skip normally, fail under CI)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,23 @@ def test_missing_tool_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         tools.require_tool("sam", tmp_path / "missing", "not installed")
 
 
-def test_missing_java_skips_even_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_java_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make install` installs Java 17 when it is missing, so CI without it is a broken build."""
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.skip.Exception, match="java not available"):
+    with pytest.raises(pytest.fail.Exception, match="java not available"):
         tools.require_tool("java", None, "Java 17 is not on this machine")
+
+
+def test_project_tools_are_never_taken_from_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A `sam`, `checkov` or `chromium` on PATH is not the project's: it must not be found."""
+    for name in ("sam", "checkov", "chromium"):
+        fake = tmp_path / name
+        fake.write_text("#!/bin/sh\nexit 0\n")
+        fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(tools, "TOOLS_DIR", tmp_path / "no-tools-here")
+    assert tools.sam() is None
+    assert tools.checkov() is None
+    assert tools.chromium() in (None, Path("/usr/bin/chromium"))

@@ -190,11 +190,12 @@ def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
     spec = copy_spec(SPECS / "catalog.yaml", tmp_path)
     generate(spec)
     config = str(REPO / "pyproject.toml")
+    ruff = [sys.executable, "-m", "ruff"]  # the venv's, never one on PATH
     src = tmp_path / "src"
     for command, cwd in (
         # From the project directory, so that the per-file ignores for src/generated apply.
-        (["ruff", "check", "--config", config, "src/generated"], tmp_path),
-        (["ruff", "format", "--check", "--config", config, "src/generated"], tmp_path),
+        ([*ruff, "check", "--config", config, "src/generated"], tmp_path),
+        ([*ruff, "format", "--check", "--config", config, "src/generated"], tmp_path),
         ([sys.executable, "-m", "mypy", "--strict", "--explicit-package-bases", "generated"], src),
     ):
         result = subprocess.run(

