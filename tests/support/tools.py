@@ -52,7 +52,8 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
-def _executable(path: Path) -> Path | None:
+def executable(path: Path) -> Path | None:
+    """`path` when it is an executable file, else None."""
     return path if path.is_file() and os.access(path, os.X_OK) else None
 
 
@@ -63,12 +64,12 @@ def _on_path(name: str) -> Path | None:
 
 def sam() -> Path | None:
     """aws-sam-cli's `sam`: the project's `.tools/sam/bin/sam` (never one on PATH)."""
-    return _executable(TOOLS_DIR / "sam" / "bin" / "sam")
+    return executable(TOOLS_DIR / "sam" / "bin" / "sam")
 
 
 def checkov() -> Path | None:
     """checkov: the project's `.tools/checkov/bin/checkov` (never one on PATH)."""
-    return _executable(TOOLS_DIR / "checkov" / "bin" / "checkov")
+    return executable(TOOLS_DIR / "checkov" / "bin" / "checkov")
 
 
 def dynamodb_local_jar() -> Path | None:
@@ -100,7 +101,7 @@ def java() -> Path | None:
     """The machine's `java` (JAVA_HOME/bin/java first, then PATH)."""
     home = os.environ.get("JAVA_HOME")
     if home:
-        found = _executable(Path(home) / "bin" / "java")
+        found = executable(Path(home) / "bin" / "java")
         if found:
             return found
     return _on_path("java")
@@ -108,7 +109,7 @@ def java() -> Path | None:
 
 def chromium() -> Path | None:
     """Debian's `/usr/bin/chromium`, where `.ci/system-packages` installs it."""
-    return _executable(Path("/usr/bin/chromium"))
+    return executable(Path("/usr/bin/chromium"))
 
 
 def require_tool(name: str, path: Path | str | None, reason: str) -> Path:
