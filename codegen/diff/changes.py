@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codegen.errors import SpecError
+from codegen.spec.errors import SpecError
 
 
 @dataclass(frozen=True, order=True)

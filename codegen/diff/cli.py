@@ -14,7 +14,7 @@ from codegen.diff.changes import describe_error
 from codegen.diff.compare import diff_documents
 from codegen.diff.report import format_json, format_text
 from codegen.diff.sources import load_source
-from codegen.errors import SpecError
+from codegen.spec.errors import SpecError
 
 
 def build_parser() -> argparse.ArgumentParser:

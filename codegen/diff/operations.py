@@ -10,7 +10,7 @@ from typing import Any
 
 from codegen.diff.changes import Changes
 from codegen.diff.schemas import Direction, compare_schema, documentation_changes
-from codegen.errors import join_pointer
+from codegen.spec.errors import join_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^}/]+)\}")

@@ -6,7 +6,7 @@
     app.close()
 
 The routes come from `generated.routes.ROUTES` (rendered from the spec), never from the
-YAML; the spec document comes from the parsed model (`codegen.parser.parse_api`).
+YAML; the spec document comes from the parsed model (`codegen.spec.parser.parse_api`).
 """
 
 from __future__ import annotations
@@ -96,10 +96,10 @@ def create_app(
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from codegen import apigw, sam
-    from codegen.dynamodb_tables import TemplateError
-    from codegen.errors import SpecError
-    from codegen.parser import parse_api
+    from codegen.render import apigw, sam
+    from codegen.serve.dynamodb_tables import TemplateError
+    from codegen.spec.errors import SpecError
+    from codegen.spec.parser import parse_api
 
     root = root.resolve()
     add_to_sys_path(root / "src")

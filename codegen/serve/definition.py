@@ -1,6 +1,6 @@
 """The gateway's own answers, read from the DefinitionBody that is deployed.
 
-`codegen.apigw.definition_body(api)` renders the API Gateway REST definition that
+`codegen.render.apigw.definition_body(api)` renders the API Gateway REST definition that
 template.yaml deploys. Besides the Lambda (`aws_proxy`) methods it declares what API
 Gateway answers by itself, and this module turns those declarations into responses:
 

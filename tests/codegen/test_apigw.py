@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from codegen.apigw import (
+from codegen.render.apigw import (
     ANY_METHOD,
     API_KEY_SOURCE,
     BINARY_MEDIA_TYPES,
@@ -25,9 +25,9 @@ from codegen.apigw import (
     gateway_responses,
     mock_media_types,
 )
-from codegen.cors import allow_headers, cors_headers, expose_headers
-from codegen.errors import SpecError
-from codegen.model import (
+from codegen.render.cors import allow_headers, cors_headers, expose_headers
+from codegen.spec.errors import SpecError
+from codegen.spec.model import (
     Api,
     HandlerRef,
     Operation,
@@ -37,7 +37,7 @@ from codegen.model import (
     SecurityRequirement,
     SecurityScheme,
 )
-from codegen.parser import parse_api
+from codegen.spec.parser import parse_api
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"

@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 
-from codegen.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body, function_logical_id
-from codegen.errors import SpecError
-from codegen.model import Api, Secret
-from codegen.parser import parse_api
-from codegen.sam import (
+from codegen.render.apigw import (
+    API_LOGICAL_ID,
+    USER_POOL_PARAMETER,
+    definition_body,
+    function_logical_id,
+)
+from codegen.render.sam import (
     NO_RESERVATION,
     RESERVED_CONCURRENCY_CONDITION,
     RESERVED_CONCURRENCY_PARAMETER,
@@ -28,6 +30,9 @@ from codegen.sam import (
     build_template,
     render_template,
 )
+from codegen.spec.errors import SpecError
+from codegen.spec.model import Api, Secret
+from codegen.spec.parser import parse_api
 from tests.support import aws_checks
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ import posixpath
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from codegen.errors import SpecError, join_pointer
-from codegen.loader import resolve_pointer
+from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.loader import resolve_pointer
 
 PRIVATE_EXTENSION_PREFIXES = ("x-amazon-apigateway-", "x-handler", "x-codegen")
 

@@ -23,11 +23,11 @@ from urllib.parse import quote
 import yaml
 
 from codegen.diff.changes import describe_error
-from codegen.diff.document import bundle_external_refs, strip_private_extensions
-from codegen.docs_page import asset_files, render_docs_html
-from codegen.errors import SpecError, join_pointer
-from codegen.loader import read_yaml, validate_openapi
-from codegen.sam import STAGE_NAME
+from codegen.publish.docs_page import asset_files, render_docs_html
+from codegen.render.sam import STAGE_NAME
+from codegen.spec.document import bundle_external_refs, strip_private_extensions
+from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.loader import read_yaml, validate_openapi
 
 PUBLISHED_SPEC = Path("api") / "openapi.published.yaml"
 ASSETS_SUBDIR = "assets"
@@ -244,7 +244,7 @@ def write_outputs(document: Mapping[str, Any], out_dir: Path) -> list[Path]:
 
 def load_spec(spec_path: Path) -> tuple[dict[str, Any], Path]:
     """The spec as the project's parser reads it (validated, modelled)."""
-    from codegen.parser import parse_api
+    from codegen.spec.parser import parse_api
 
     api = parse_api(spec_path)
     return dict(api.document), api.spec_path

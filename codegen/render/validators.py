@@ -21,10 +21,10 @@ from typing import Any
 
 import fastjsonschema
 
-from codegen.errors import SpecError, escape_token, join_pointer
-from codegen.jsonschema import DRAFT_04, SchemaConverter, resolve_schema, simple_type
-from codegen.model import Api, Operation, Parameter
-from codegen.templating import header, render
+from codegen.render.templating import header, render
+from codegen.spec.errors import SpecError, escape_token, join_pointer
+from codegen.spec.jsonschema import DRAFT_04, SchemaConverter, resolve_schema, simple_type
+from codegen.spec.model import Api, Operation, Parameter
 
 GENERATED = Path("src/generated")
 OPERATIONS = GENERATED / "operations"

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from codegen.errors import SpecError, escape_token, join_pointer, unescape_token
+from codegen.spec.errors import SpecError, escape_token, join_pointer, unescape_token
 
 Direction = Literal["request", "response"]
 

@@ -1,4 +1,4 @@
-"""Build the `codegen.model.Api` from openapi.yaml: the only reader of the raw spec.
+"""Build the `codegen.spec.model.Api` from openapi.yaml: the only reader of the raw spec.
 
 `parse_api` validates everything a renderer relies on, so that renderers never
 meet a surprise: names are valid and unique Python identifiers, every parameter
@@ -16,11 +16,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from codegen.errors import SpecError, join_pointer
-from codegen.jsonschema import resolve_schema, simple_type
-from codegen.loader import load_document, resolve_pointer, validate_semantics
-from codegen.model import JSON_MEDIA_TYPE as JSON_MEDIA_TYPE  # codegen.validators imports it
-from codegen.model import (
+from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.jsonschema import resolve_schema, simple_type
+from codegen.spec.loader import load_document, resolve_pointer, validate_semantics
+from codegen.spec.model import (
+    JSON_MEDIA_TYPE as JSON_MEDIA_TYPE,  # codegen.render.validators imports it
+)
+from codegen.spec.model import (
     Api,
     HandlerRef,
     KeyAttribute,
@@ -35,7 +37,7 @@ from codegen.model import (
     Table,
     TableAccess,
 )
-from codegen.naming import is_identifier, pascal_case, path_name, snake_case
+from codegen.spec.naming import is_identifier, pascal_case, path_name, snake_case
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PRIMITIVE_TYPES = ("string", "integer", "number", "boolean")
@@ -83,7 +85,7 @@ def parse_api(spec_path: Path) -> Api:
 
 
 def build_api(document: dict[str, Any], spec_path: Path) -> Api:
-    """Model an already loaded and validated document (see `codegen.loader`)."""
+    """Model an already loaded and validated document (see `codegen.spec.loader`)."""
     settings = _codegen_settings(document)
     tables = _parse_tables(settings)
     secrets = _parse_secrets(settings, tables)

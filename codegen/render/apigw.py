@@ -2,7 +2,7 @@
 
 `definition_body(api)` returns the inline OpenAPI document of the `AWS::Serverless::Api`
 as plain JSON data; CloudFormation intrinsics are long-form dicts (`{"Fn::Sub": ...}`),
-which `codegen.sam` prints as `!Sub`. What it adds to the spec:
+which `codegen.render.sam` prints as `!Sub`. What it adds to the spec:
 
 - an `aws_proxy` integration per operation: with an inline DefinitionBody the SAM Api
   *event* only creates the Lambda permission (SAM adds integrations only to a body it
@@ -34,10 +34,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.cors import cors_headers, preflight_headers
-from codegen.errors import SpecError, join_pointer, unescape_token
-from codegen.model import JSON_MEDIA_TYPE, Api, Operation, RequestBody, SecurityScheme
-from codegen.parser import is_json_media_type
+from codegen.render.cors import cors_headers, preflight_headers
+from codegen.spec.errors import SpecError, join_pointer, unescape_token
+from codegen.spec.model import JSON_MEDIA_TYPE, Api, Operation, RequestBody, SecurityScheme
+from codegen.spec.parser import is_json_media_type
 
 API_LOGICAL_ID = "Api"
 REQUEST_VALIDATOR = "all"
@@ -48,7 +48,7 @@ PREFLIGHT_MAX_AGE = "600"
 API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
 AUTHORIZER = "x-amazon-apigateway-authorizer"
-# The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.sam
+# The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.render.sam
 # declares it only when a scheme uses it).
 USER_POOL_PARAMETER = "CognitoUserPoolArn"
 # What a mock's request template must produce: a MOCK integration reads the status of its

@@ -13,14 +13,14 @@ from typing import Any
 
 import yaml
 
-from codegen.apigw import (
+from codegen.render.apigw import (
     API_LOGICAL_ID,
     USER_POOL_PARAMETER,
     definition_body,
     function_logical_id,
 )
-from codegen.errors import SpecError
-from codegen.model import Api, Operation, Secret, Table
+from codegen.spec.errors import SpecError
+from codegen.spec.model import Api, Operation, Secret, Table
 
 STAGE_NAME = "v1"
 RUNTIME = "python3.11"

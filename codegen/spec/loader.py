@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from codegen.errors import SpecError, join_pointer, unescape_token
+from codegen.spec.errors import SpecError, join_pointer, unescape_token
 
 _MAX_MESSAGE = 300
 # libyaml's parser is five times faster than PyYAML's pure-Python one (1.4 s -> 0.3 s on
