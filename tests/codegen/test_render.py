@@ -193,8 +193,20 @@ def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path) -> None:
     src = tmp_path / "src"
     for command, cwd in (
         # From the project directory, so that the per-file ignores for src/generated apply.
-        (["ruff", "check", "--config", config, "src/generated"], tmp_path),
-        (["ruff", "format", "--check", "--config", config, "src/generated"], tmp_path),
+        ([sys.executable, "-m", "ruff", "check", "--config", config, "src/generated"], tmp_path),
+        (
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                "format",
+                "--check",
+                "--config",
+                config,
+                "src/generated",
+            ],
+            tmp_path,
+        ),
         ([sys.executable, "-m", "mypy", "--strict", "--explicit-package-bases", "generated"], src),
     ):
         result = subprocess.run(
