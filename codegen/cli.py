@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(options.spec)
         return _generate(options.spec)
     except SpecError as error:
-        _fail(f"{error.pointer or '/'}: {error.message}")
+        _fail(str(error))
         return EXIT_SPEC_ERROR
     except Exception as error:
         if os.environ.get("CODEGEN_DEBUG"):

@@ -11,8 +11,8 @@ from typing import Any
 from codegen.diff.changes import Changes
 from codegen.diff.schemas import Direction, compare_schema, documentation_changes
 from codegen.spec.errors import join_pointer
+from codegen.spec.http import HTTP_METHODS
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^}/]+)\}")
 _OPERATION_DOC_KEYS = frozenset({"summary", "description", "tags", "externalDocs"})
 _PARAM_DOC_KEYS = frozenset({"description", "example", "examples"})

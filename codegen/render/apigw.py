@@ -36,18 +36,26 @@ from typing import Any
 
 from codegen.render.cors import cors_headers, preflight_headers
 from codegen.spec.errors import SpecError, join_pointer, unescape_token
-from codegen.spec.model import JSON_MEDIA_TYPE, Api, Operation, RequestBody, SecurityScheme
-from codegen.spec.parser import is_json_media_type
+from codegen.spec.gateway import (
+    ANY_METHOD,
+    API_KEY_SOURCE,
+    AUTHORIZER,
+    AUTHTYPE,
+    BINARY_MEDIA_TYPES,
+    GATEWAY_RESPONSES,
+    INTEGRATION,
+    REQUEST_VALIDATOR,
+    REQUEST_VALIDATORS,
+    function_logical_id,
+)
+from codegen.spec.http import JSON_MEDIA_TYPE, bare_media_type, is_json_media_type
+from codegen.spec.model import Api, Operation, RequestBody, SecurityScheme
+from codegen.spec.refs import follow_refs
 
 API_LOGICAL_ID = "Api"
-REQUEST_VALIDATOR = "all"
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
+VALIDATOR_NAME = "all"
 CATCH_ALL_PATH = "/{proxy+}"
 PREFLIGHT_MAX_AGE = "600"
-API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
-BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
-AUTHORIZER = "x-amazon-apigateway-authorizer"
 # The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.render.sam
 # declares it only when a scheme uses it).
 USER_POOL_PARAMETER = "CognitoUserPoolArn"
@@ -114,11 +122,6 @@ _DROPPED_KEYWORDS = frozenset(
 )
 
 
-def function_logical_id(operation: Operation) -> str:
-    """The logical id of the operation's function, e.g. `GetUserFunction`."""
-    return f"{operation.class_name}Function"
-
-
 def definition_body(api: Api) -> dict[str, Any]:
     """The DefinitionBody of the API Gateway REST API rendered from `api`."""
     document = copy.deepcopy(dict(api.document))  # never mutate the caller's document
@@ -130,10 +133,10 @@ def definition_body(api: Api) -> dict[str, Any]:
         "info": _info(document),
         "paths": _paths(api, document, refs, schemas, cors),
         "components": {"schemas": schemas.components()},
-        "x-amazon-apigateway-request-validators": {
-            REQUEST_VALIDATOR: {"validateRequestBody": True, "validateRequestParameters": True}
+        REQUEST_VALIDATORS: {
+            VALIDATOR_NAME: {"validateRequestBody": True, "validateRequestParameters": True}
         },
-        "x-amazon-apigateway-gateway-responses": gateway_responses(cors),
+        GATEWAY_RESPONSES: gateway_responses(cors),
     }
     security_schemes = {scheme.name: _security_scheme(scheme) for scheme in api.security_schemes}
     if security_schemes:
@@ -155,7 +158,7 @@ def definition_body(api: Api) -> dict[str, Any]:
 def binary_media_types(api: Api) -> list[str]:
     """Request media types API Gateway must treat as binary (base64 to the Lambda)."""
     found = {
-        _bare(media_type)
+        bare_media_type(media_type)
         for op in api.operations
         if op.request_body is not None
         for media_type in op.request_body.media_types
@@ -167,7 +170,7 @@ def binary_media_types(api: Api) -> list[str]:
 def mock_media_types(api: Api) -> list[str]:
     """The request media types every mock maps (see MOCK_MEDIA_TYPES)."""
     declared = {
-        _bare(media_type)
+        bare_media_type(media_type)
         for op in api.operations
         if op.request_body is not None
         for media_type in op.request_body.media_types
@@ -175,13 +178,8 @@ def mock_media_types(api: Api) -> list[str]:
     return sorted({*MOCK_MEDIA_TYPES, *declared})
 
 
-def _bare(media_type: str) -> str:
-    """`Application/JSON; charset=utf-8` -> `application/json`."""
-    return media_type.split(";", 1)[0].strip().lower()
-
-
 def _is_text(media_type: str) -> bool:
-    bare = _bare(media_type)
+    bare = bare_media_type(media_type)
     return (
         bare.startswith("text/")
         or bare in _TEXT_MEDIA_TYPES
@@ -208,7 +206,7 @@ def _security_scheme(scheme: SecurityScheme) -> dict[str, Any]:
         "type": "apiKey",
         "name": "Authorization",
         "in": "header",
-        "x-amazon-apigateway-authtype": "cognito_user_pools",
+        AUTHTYPE: "cognito_user_pools",
         AUTHORIZER: {
             "type": "cognito_user_pools",
             "providerARNs": [{"Ref": USER_POOL_PARAMETER}],
@@ -333,7 +331,7 @@ def _operation(
     if operation.security:
         # One requirement object: every scheme in it is enforced (authorizer AND key).
         out["security"] = [{req.scheme.name: list(req.scopes) for req in operation.security}]
-    out["x-amazon-apigateway-request-validator"] = REQUEST_VALIDATOR
+    out[REQUEST_VALIDATOR] = VALIDATOR_NAME
     out[INTEGRATION] = {
         "type": "aws_proxy",
         "httpMethod": "POST",  # Lambda is always invoked with POST, whatever the method
@@ -513,20 +511,11 @@ class _Refs:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._document = document
 
-    def resolve(self, node: Any, _depth: int = 0) -> Mapping[str, Any]:
+    def resolve(self, node: Any) -> Mapping[str, Any]:
         if not isinstance(node, Mapping):
             return {}
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            return node
-        if _depth > 32 or not ref.startswith("#/"):
-            raise SpecError(f"cannot resolve $ref {ref!r}", "")
-        target: Any = self._document
-        for token in ref[2:].split("/"):
-            if not isinstance(target, Mapping) or unescape_token(token) not in target:
-                raise SpecError(f"$ref {ref!r} points nowhere", "")
-            target = target[unescape_token(token)]
-        return self.resolve(target, _depth + 1)
+        target, _ = follow_refs(self._document, node, "")
+        return target if isinstance(target, Mapping) else {}
 
 
 class _Schemas:

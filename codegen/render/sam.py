@@ -17,16 +17,13 @@ from codegen.render.apigw import (
     API_LOGICAL_ID,
     USER_POOL_PARAMETER,
     definition_body,
-    function_logical_id,
 )
 from codegen.spec.errors import SpecError
+from codegen.spec.gateway import MEMORY_MB, STAGE_NAME, TIMEOUT_SECONDS, function_logical_id
 from codegen.spec.model import Api, Operation, Secret, Table
 
-STAGE_NAME = "v1"
 RUNTIME = "python3.11"
 CODE_URI = "src/"
-TIMEOUT_SECONDS = 10
-MEMORY_MB = 256
 # Reserved concurrency caps each function (and so the DynamoDB bill) under a flood, but
 # Lambda keeps 100 of the account's concurrency unreserved ("UnreservedConcurrentExecution
 # below its minimum value of [100]"), so a fixed reservation per function fails to deploy

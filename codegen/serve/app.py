@@ -96,8 +96,9 @@ def create_app(
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from codegen.render import apigw, sam
+    from codegen.render import apigw
     from codegen.serve.dynamodb_tables import TemplateError
+    from codegen.spec import gateway as deployed
     from codegen.spec.errors import SpecError
     from codegen.spec.parser import parse_api
 
@@ -118,7 +119,7 @@ def create_app(
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.
     definition = GatewayDefinition.from_body(apigw.definition_body(api))
-    functions = {op.operation_id: apigw.function_logical_id(op) for op in api.operations}
+    functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
     storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
     try:
         try:
@@ -141,11 +142,11 @@ def create_app(
             spec_documents=SpecDocuments(api.document),
             docs=load_docs_site(),
             converter=LambdaEventConverter(
-                stage=sam.STAGE_NAME, binary_media_types=definition.binary_media_types
+                stage=deployed.STAGE_NAME, binary_media_types=definition.binary_media_types
             ),
             function_name=lambda route: functions.get(route.operation_id, route.operation_id),
-            timeout_ms=sam.TIMEOUT_SECONDS * 1000,
-            memory_mb=sam.MEMORY_MB,
+            timeout_ms=deployed.TIMEOUT_SECONDS * 1000,
+            memory_mb=deployed.MEMORY_MB,
         )
     except BaseException:
         storage.stop()

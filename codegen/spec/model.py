@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from codegen.spec.errors import join_pointer
+from codegen.spec.http import JSON_MEDIA_TYPE
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 JsonObject = Mapping[str, Any]
-JSON_MEDIA_TYPE = "application/json"
 SecurityKind = Literal["api_key", "cognito"]
 
 

@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.http import HTTP_METHODS, JSON_MEDIA_TYPE, is_json_media_type
 from codegen.spec.jsonschema import resolve_schema, simple_type
-from codegen.spec.loader import load_document, resolve_pointer, validate_semantics
-from codegen.spec.model import (
-    JSON_MEDIA_TYPE as JSON_MEDIA_TYPE,  # codegen.render.validators imports it
-)
+from codegen.spec.loader import load_document, validate_semantics
 from codegen.spec.model import (
     Api,
     HandlerRef,
@@ -38,8 +36,8 @@ from codegen.spec.model import (
     TableAccess,
 )
 from codegen.spec.naming import is_identifier, pascal_case, path_name, snake_case
+from codegen.spec.refs import follow_refs
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PRIMITIVE_TYPES = ("string", "integer", "number", "boolean")
 # The styles the generated validators implement, per location (OpenAPI defaults first).
 SUPPORTED_STYLES: Mapping[str, tuple[str, ...]] = {
@@ -347,12 +345,6 @@ def _request_body(
     )
 
 
-def is_json_media_type(media_type: str) -> bool:
-    """`application/json`, with or without parameters (`; charset=utf-8`): what the
-    generated validators accept (they compare the Content-Type without parameters)."""
-    return media_type.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE
-
-
 def _responses(
     document: dict[str, Any], operation: Mapping[str, Any], pointer: str
 ) -> tuple[Response, ...]:
@@ -624,17 +616,7 @@ def _table_access(
 
 def _deref(document: dict[str, Any], node: Any, pointer: str) -> tuple[Mapping[str, Any], str]:
     """Follow a chain of `$ref`s (parameters, bodies, responses, headers, path items)."""
-    seen: set[str] = set()
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if ref in seen:
-            raise SpecError(f"$ref cycle through {ref!r}", pointer)
-        seen.add(ref)
-        try:
-            node = resolve_pointer(document, ref[1:])
-        except KeyError:
-            raise SpecError(f"$ref {ref!r} does not resolve", pointer) from None
-        pointer = ref[1:]
+    node, pointer = follow_refs(document, node, pointer)
     if not isinstance(node, Mapping):
         raise SpecError("expected an object", pointer)
     return node, pointer

@@ -12,21 +12,24 @@ from typing import Any
 import pytest
 
 from codegen.render.apigw import (
-    ANY_METHOD,
-    API_KEY_SOURCE,
-    BINARY_MEDIA_TYPES,
     CATCH_ALL_PATH,
-    INTEGRATION,
     MOCK_MEDIA_TYPES,
     MOCK_REQUEST_TEMPLATE,
     USER_POOL_PARAMETER,
     definition_body,
-    function_logical_id,
     gateway_responses,
     mock_media_types,
 )
 from codegen.render.cors import allow_headers, cors_headers, expose_headers
 from codegen.spec.errors import SpecError
+from codegen.spec.gateway import (
+    ANY_METHOD,
+    API_KEY_SOURCE,
+    BINARY_MEDIA_TYPES,
+    INTEGRATION,
+    function_logical_id,
+)
+from codegen.spec.http import HTTP_METHODS
 from codegen.spec.model import (
     Api,
     HandlerRef,
@@ -68,7 +71,6 @@ GATEWAY_RESPONSE_TYPES = {
     "THROTTLED",
     "UNSUPPORTED_MEDIA_TYPE",
 }
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @pytest.fixture(scope="module")

@@ -15,22 +15,17 @@ from typing import Any
 
 import pytest
 
-from codegen.render.apigw import (
-    API_LOGICAL_ID,
-    USER_POOL_PARAMETER,
-    definition_body,
-    function_logical_id,
-)
+from codegen.render.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body
 from codegen.render.sam import (
     NO_RESERVATION,
     RESERVED_CONCURRENCY_CONDITION,
     RESERVED_CONCURRENCY_PARAMETER,
     SECRETS_KEY,
-    STAGE_NAME,
     build_template,
     render_template,
 )
 from codegen.spec.errors import SpecError
+from codegen.spec.gateway import STAGE_NAME, function_logical_id
 from codegen.spec.model import Api, Secret
 from codegen.spec.parser import parse_api
 from tests.support import aws_checks
