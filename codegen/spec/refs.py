@@ -51,3 +51,11 @@ def follow_refs(document: Any, node: Any, pointer: str) -> tuple[Any, str]:
         node = resolve_ref(document, ref, pointer)
         pointer = ref[1:]
     return node, pointer
+
+
+def follow_to_object(document: Any, node: Any, pointer: str) -> tuple[Mapping[str, Any], str]:
+    """`follow_refs`, for a node that must be an object (parameter, body, response, ...)."""
+    node, pointer = follow_refs(document, node, pointer)
+    if not isinstance(node, Mapping):
+        raise SpecError("expected an object", pointer)
+    return node, pointer
