@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 else:
     Response = dict  # the same type at run time, an API Gateway proxy response
 
-# The same headers API Gateway's own answers carry (codegen/cors.py renders both).
+# The same headers API Gateway's own answers carry (codegen/render/cors.py renders both).
 CORS_HEADERS: dict[str, str] = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key",
