@@ -126,25 +126,22 @@ def definition_body(api: Api) -> dict[str, Any]:
 
 def binary_media_types(api: Api) -> list[str]:
     """Request media types API Gateway must treat as binary (base64 to the Lambda)."""
-    found = {
-        bare_media_type(media_type)
-        for op in api.operations
-        if op.request_body is not None
-        for media_type in op.request_body.media_types
-        if not _is_text(media_type)
-    }
-    return sorted(found)
+    return sorted(m for m in _request_media_types(api) if not _is_text(m))
 
 
 def mock_media_types(api: Api) -> list[str]:
     """The request media types every mock maps (see MOCK_MEDIA_TYPES)."""
-    declared = {
+    return sorted({*MOCK_MEDIA_TYPES, *_request_media_types(api)})
+
+
+def _request_media_types(api: Api) -> set[str]:
+    """The bare media types of every request body the spec declares."""
+    return {
         bare_media_type(media_type)
         for op in api.operations
         if op.request_body is not None
         for media_type in op.request_body.media_types
     }
-    return sorted({*MOCK_MEDIA_TYPES, *declared})
 
 
 def _is_text(media_type: str) -> bool:
