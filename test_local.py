@@ -3,7 +3,7 @@
     python test_local.py
 
 Starts moto's DynamoDB in this process, creates the tables `template.yaml` declares (with
-codegen.dynamodb_tables, as the local server does), then walks through the API: the
+codegen.serve.dynamodb_tables, as the local server does), then walks through the API: the
 happy path of every endpoint and the usual mistakes (missing fields, bad email, unknown id,
 bad limit, malformed JSON, forged cursor). Each response is printed; the exit status is 1
 if any of them is not what the walk expects, else 0.
@@ -234,7 +234,7 @@ def main() -> int:
     import boto3
     from moto import mock_aws
 
-    from codegen.dynamodb_tables import ensure_tables
+    from codegen.serve.dynamodb_tables import ensure_tables
     from utils import dynamodb
 
     walk = Walk()

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from codegen.errors import SpecError
+from codegen.spec.errors import SpecError
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(options.spec)
         return _generate(options.spec)
     except SpecError as error:
-        _fail(f"{error.pointer or '/'}: {error.message}")
+        _fail(str(error))
         return EXIT_SPEC_ERROR
     except Exception as error:
         if os.environ.get("CODEGEN_DEBUG"):
@@ -48,8 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _generate(spec: Path) -> int:
-    from codegen.parser import parse_api
-    from codegen.render import render_all, write
+    from codegen.render.collect import render_all, write
+    from codegen.spec.parser import parse_api
 
     api = parse_api(spec)
     for relative in write(api.root, render_all(api)):
@@ -58,8 +58,8 @@ def _generate(spec: Path) -> int:
 
 
 def _check(spec: Path) -> int:
-    from codegen.parser import parse_api
-    from codegen.render import check, render_all
+    from codegen.render.collect import check, render_all
+    from codegen.spec.parser import parse_api
 
     api = parse_api(spec)
     problems = check(api.root, render_all(api))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codegen.errors import SpecError
-
 
 @dataclass(frozen=True, order=True)
 class Change:
@@ -41,9 +39,3 @@ class Changes:
 
     def add(self, pointer: str, rule: str, message: str, *, breaking: bool) -> None:
         self.items.append(Change(pointer, rule, breaking, message))
-
-
-def describe_error(error: SpecError) -> str:
-    """One line for stderr: the message, then where (when known)."""
-    message = " ".join(error.message.split())
-    return f"{message} (at {error.pointer})" if error.pointer else message

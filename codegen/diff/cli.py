@@ -10,11 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from codegen.diff.changes import describe_error
 from codegen.diff.compare import diff_documents
+from codegen.diff.policy import check_version_policy
 from codegen.diff.report import format_json, format_text
 from codegen.diff.sources import load_source
-from codegen.errors import SpecError
+from codegen.spec.errors import SpecError
+from codegen.spec.published import PUBLISHED_SPEC, load_spec, published_document
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,16 +60,13 @@ def main(argv: list[str]) -> int:
             return _against_published(args.spec, args.published, as_json=args.json)
         changes = diff_documents(load_source(args.old), load_source(args.new))
     except SpecError as exc:
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(format_json(changes) if args.json else format_text(changes))
     return 1 if any(change.breaking for change in changes) else 0
 
 
 def _against_published(spec: Path, published_file: Path | None, *, as_json: bool) -> int:
-    from codegen.diff.policy import check_version_policy
-    from codegen.publish import PUBLISHED_SPEC, load_spec, published_document
-
     document, spec_path = load_spec(spec)
     current = published_document(document, spec_path)
     published = load_source(str(published_file or spec_path.parent / PUBLISHED_SPEC))

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from codegen.diff.changes import Change, Changes
-from codegen.diff.document import dereference, strip_private_extensions
 from codegen.diff.operations import compare_paths
 from codegen.diff.schemas import documentation_changes
-from codegen.errors import join_pointer
+from codegen.spec.document import dereference, strip_private_extensions
+from codegen.spec.errors import join_pointer
 
 _TOP_LEVEL_DOC_KEYS = ("openapi", "servers", "tags", "externalDocs")
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from codegen.diff.changes import Changes
 from codegen.diff.schemas import Direction, compare_schema, documentation_changes
-from codegen.errors import join_pointer
+from codegen.spec.errors import join_pointer
+from codegen.spec.http import HTTP_METHODS
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^}/]+)\}")
 _OPERATION_DOC_KEYS = frozenset({"summary", "description", "tags", "externalDocs"})
 _PARAM_DOC_KEYS = frozenset({"description", "example", "examples"})
@@ -186,16 +186,21 @@ class _PathItemDiff:
                 breaking=required,
             )
 
-    def parameter(self, old: _Param, new: _Param) -> None:
-        at = new.pointer
-        was, now = bool(old.spec.get("required")), bool(new.spec.get("required"))
+    def required(self, old: Json, new: Json, at: str, kind: str, subject: str) -> None:
+        """A parameter or body made required (breaking) or optional."""
+        was, now = bool(old.get("required")), bool(new.get("required"))
         if was != now:
+            state = "required" if now else "optional"
             self.out.add(
                 join_pointer(at, "required"),
-                f"request-parameter-made-{'required' if now else 'optional'}",
-                f"{new.location} parameter {new.name!r} is now {'required' if now else 'optional'}",
+                f"request-{kind}-made-{state}",
+                f"{subject} is now {state}",
                 breaking=now,
             )
+
+    def parameter(self, old: _Param, new: _Param) -> None:
+        at = new.pointer
+        self.required(old.spec, new.spec, at, "parameter", f"{new.location} parameter {new.name!r}")
         for key in _PARAM_SERIALIZATION:
             if old.spec.get(key) != new.spec.get(key):
                 self.out.breaking(
@@ -247,14 +252,7 @@ class _PathItemDiff:
             )
             self.out.add(at, rule, rule.replace("-", " "), breaking=required)
             return
-        was, now = bool(old.get("required")), bool(new.get("required"))
-        if was != now:
-            self.out.add(
-                join_pointer(at, "required"),
-                f"request-body-made-{'required' if now else 'optional'}",
-                f"request body is now {'required' if now else 'optional'}",
-                breaking=now,
-            )
+        self.required(old, new, at, "body", "request body")
         documentation_changes(
             old.get("description"),
             new.get("description"),

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from codegen.diff.changes import Changes
-from codegen.errors import join_pointer
+from codegen.spec.errors import join_pointer
 
 Direction = Literal["request", "response"]
 
@@ -151,24 +151,8 @@ class _SchemaDiff:
             )
 
     def upper(self, key: str, old: Any, new: Any, pointer: str) -> None:
-        if old == new:
-            return
-        if old is None:
-            self.constraint(
-                pointer, narrowed=True, rule=f"{key}-added", message=f"{key} {new} added"
-            )
-        elif new is None:
-            self.constraint(
-                pointer, narrowed=False, rule=f"{key}-removed", message=f"{key} removed"
-            )
-        else:
-            lowered = new < old
-            self.constraint(
-                pointer,
-                narrowed=lowered,
-                rule=f"{key}-{'lowered' if lowered else 'raised'}",
-                message=f"{key} {'lowered' if lowered else 'raised'} from {old} to {new}",
-            )
+        if old != new:
+            self.bound(key, old, new, pointer, narrowed_when_moved="lowered")
 
     def lower(self, key: str, old: Any, new: Any, pointer: str) -> None:
         implicit = _LOWER_DEFAULTS.get(key)
@@ -178,21 +162,27 @@ class _SchemaDiff:
             if old != new:
                 self.out.compatible(pointer, "documentation-changed", f"{key} made explicit")
             return
-        if old_v is None:
+        self.bound(key, old_v, new_v, pointer, narrowed_when_moved="raised")
+
+    def bound(
+        self, key: str, old: Any, new: Any, pointer: str, *, narrowed_when_moved: str
+    ) -> None:
+        """A bound added, removed, or moved (narrowing when moved towards `narrowed_when_moved`)."""
+        if old is None:
             self.constraint(
                 pointer, narrowed=True, rule=f"{key}-added", message=f"{key} {new} added"
             )
-        elif new_v is None:
+        elif new is None:
             self.constraint(
                 pointer, narrowed=False, rule=f"{key}-removed", message=f"{key} removed"
             )
         else:
-            raised = new_v > old_v
+            moved = "lowered" if new < old else "raised"
             self.constraint(
                 pointer,
-                narrowed=raised,
-                rule=f"{key}-{'raised' if raised else 'lowered'}",
-                message=f"{key} {'raised' if raised else 'lowered'} from {old_v} to {new_v}",
+                narrowed=moved == narrowed_when_moved,
+                rule=f"{key}-{moved}",
+                message=f"{key} {moved} from {old} to {new}",
             )
 
     def flags(self, old: Mapping[str, Any], new: Mapping[str, Any], pointer: str) -> None:

@@ -6,7 +6,7 @@
     app.close()
 
 The routes come from `generated.routes.ROUTES` (rendered from the spec), never from the
-YAML; the spec document comes from the parsed model (`codegen.parser.parse_api`).
+YAML; the spec document comes from the parsed model (`codegen.spec.parser.parse_api`).
 """
 
 from __future__ import annotations
@@ -96,10 +96,11 @@ def create_app(
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from codegen import apigw, sam
-    from codegen.dynamodb_tables import TemplateError
-    from codegen.errors import SpecError
-    from codegen.parser import parse_api
+    from codegen.render import apigw
+    from codegen.serve.dynamodb_tables import TemplateError
+    from codegen.spec import gateway as deployed
+    from codegen.spec.errors import SpecError
+    from codegen.spec.parser import parse_api
 
     root = root.resolve()
     add_to_sys_path(root / "src")
@@ -118,7 +119,7 @@ def create_app(
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.
     definition = GatewayDefinition.from_body(apigw.definition_body(api))
-    functions = {op.operation_id: apigw.function_logical_id(op) for op in api.operations}
+    functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
     storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
     try:
         try:
@@ -141,11 +142,11 @@ def create_app(
             spec_documents=SpecDocuments(api.document),
             docs=load_docs_site(),
             converter=LambdaEventConverter(
-                stage=sam.STAGE_NAME, binary_media_types=definition.binary_media_types
+                stage=deployed.STAGE_NAME, binary_media_types=definition.binary_media_types
             ),
             function_name=lambda route: functions.get(route.operation_id, route.operation_id),
-            timeout_ms=sam.TIMEOUT_SECONDS * 1000,
-            memory_mb=sam.MEMORY_MB,
+            timeout_ms=deployed.TIMEOUT_SECONDS * 1000,
+            memory_mb=deployed.MEMORY_MB,
         )
     except BaseException:
         storage.stop()

@@ -16,11 +16,6 @@ DEFAULT_TIMEOUT_MS = 29_000  # API Gateway REST's default integration timeout
 DEFAULT_MEMORY_MB = 128
 
 
-def function_name_for(operation_id: str) -> str:
-    """The SAM logical id style name of an operation's function: getUser -> GetUserFunction."""
-    return f"{operation_id[:1].upper()}{operation_id[1:]}Function"
-
-
 class LambdaContext:
     """One invocation's context; the remaining time counts down from construction."""
 

@@ -1,6 +1,6 @@
 """The gateway's own answers, read from the DefinitionBody that is deployed.
 
-`codegen.apigw.definition_body(api)` renders the API Gateway REST definition that
+`codegen.render.apigw.definition_body(api)` renders the API Gateway REST definition that
 template.yaml deploys. Besides the Lambda (`aws_proxy`) methods it declares what API
 Gateway answers by itself, and this module turns those declarations into responses:
 
@@ -35,12 +35,15 @@ from typing import Any, Literal
 
 from werkzeug.wrappers import Response
 
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
-GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
-BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
-AUTHTYPE = "x-amazon-apigateway-authtype"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from codegen.spec.gateway import (
+    ANY_METHOD,
+    AUTHTYPE,
+    BINARY_MEDIA_TYPES,
+    GATEWAY_RESPONSES,
+    INTEGRATION,
+)
+from codegen.spec.http import HTTP_METHODS, JSON_MEDIA_TYPE, bare_media_type
+
 ANY = "ANY"
 
 # API Gateway's built-in status and message per response type (used when the definition
@@ -77,10 +80,9 @@ def _json_response(status: int, headers: tuple[tuple[str, str], ...], body: str)
 MockOutcome = Literal["mapped", "unsupported", "unparseable"]
 
 
-def bare_media_type(content_type: str | None) -> str:
+def request_media_type(content_type: str | None) -> str:
     """The media type a request counts as: parameters dropped, lower case, JSON if absent."""
-    media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    return media_type or "application/json"
+    return bare_media_type(content_type) or JSON_MEDIA_TYPE
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class MockIntegration:
 
     def outcome(self, content_type: str | None) -> MockOutcome:
         """What API Gateway does with a request of this Content-Type on this mock."""
-        if bare_media_type(content_type) in self.request_media_types:
+        if request_media_type(content_type) in self.request_media_types:
             return "mapped"
         if self.passthrough == "never" or (
             self.passthrough == "when_no_templates" and self.request_media_types

@@ -1,8 +1,8 @@
 """The API reference page at `/docs` and its assets at `/docs/<asset>` (a local extra).
 
-The page comes from the publishing work: `codegen.docs_page.docs_html()` (the HTML, which
+The page comes from the publishing work: `codegen.publish.docs_page.docs_html()` (the HTML, which
 loads its assets from `/docs/` and the spec from `/openapi.json`) and
-`codegen.docs_page.assets_dir()` (Swagger UI's files). Without that module, or without
+`codegen.publish.docs_page.assets_dir()` (Swagger UI's files). Without that module, or without
 its assets (the `swagger-ui-bundle` package), `load_docs_site()` returns None and the
 router answers `/docs` like any unknown path.
 """
@@ -21,7 +21,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 DOCS_PREFIX = "/docs"
-DOCS_PAGE_MODULE = "codegen.docs_page"
+DOCS_PAGE_MODULE = "codegen.publish.docs_page"
 
 log = logging.getLogger("codegen.serve")
 
@@ -46,7 +46,7 @@ class DocsSite:
 
 
 def load_docs_site() -> DocsSite | None:
-    """The docs site when `codegen.docs_page` is installed, else None (route disabled)."""
+    """The docs site when `codegen.publish.docs_page` is installed, else None (route disabled)."""
     try:
         module = importlib.import_module(DOCS_PAGE_MODULE)
     except ImportError:

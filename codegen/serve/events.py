@@ -34,6 +34,7 @@ from werkzeug.wrappers import Request
 
 from codegen.serve.context import LOCAL_ACCOUNT_ID
 from codegen.serve.routing import RouteLike
+from codegen.spec.http import bare_media_type
 
 LOCAL_API_ID = "local"
 DEFAULT_STAGE = "local"
@@ -74,10 +75,6 @@ def _body_fields(body: bytes, binary: bool = False) -> tuple[str | None, bool]:
     return base64.b64encode(body).decode("ascii"), True
 
 
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
 class LambdaEventConverter:
     """Builds the proxy event for one matched request."""
 
@@ -105,7 +102,7 @@ class LambdaEventConverter:
         # WSGI has already folded repeated request headers into one comma-separated value,
         # and lost the client's header-name case: names come title-cased (`Content-Type`).
         single_headers, multi_headers = _single_and_multi(request.headers.items())
-        binary = _media_type(request.headers.get("Content-Type")) in self._binary_media_types
+        binary = bare_media_type(request.headers.get("Content-Type")) in self._binary_media_types
         text_body, is_base64 = _body_fields(body, binary)
         now = time.time()
         source_ip = request.remote_addr or "127.0.0.1"

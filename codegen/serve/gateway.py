@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request, Response
 
 from codegen.serve.context import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, LambdaContext
-from codegen.serve.context import function_name_for as default_function_name
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.docs_hook import DocsSite
 from codegen.serve.events import LambdaEventConverter, raw_request_path
@@ -42,6 +41,7 @@ from codegen.serve.proxy import MalformedProxyResponse, ProxyResponse, to_proxy_
 from codegen.serve.routing import PathNotFound, RouteLike, RouteMatcher
 from codegen.serve.spec_documents import SpecDocuments
 from codegen.serve.validation import ResponseValidator
+from codegen.spec.gateway import function_logical_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,7 +84,7 @@ class LocalGateway:
         spec_documents: SpecDocuments | None = None,
         docs: DocsSite | None = None,
         converter: LambdaEventConverter | None = None,
-        function_name: Callable[[RouteLike], str] = lambda r: default_function_name(r.operation_id),
+        function_name: Callable[[RouteLike], str] = lambda r: function_logical_id(r.operation_id),
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         memory_mb: int = DEFAULT_MEMORY_MB,
     ) -> None:

@@ -7,7 +7,7 @@
   from `AWS_ENDPOINT_URL_DYNAMODB` (botocore's service-specific endpoint variable).
 
 Either way the tables declared in template.yaml are created when missing
-(`codegen.dynamodb_tables.ensure_tables`) and each function's environment variable
+(`codegen.serve.dynamodb_tables.ensure_tables`) and each function's environment variable
 (`TABLE_NAME`, ...) is set for the in-process handlers.
 """
 
@@ -68,7 +68,7 @@ class Storage:
             self._set_env(ENDPOINT_VARIABLE, self._endpoint_url)
             if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
                 self._set_env("AWS_DEFAULT_REGION", REGION)
-        from codegen.dynamodb_tables import ensure_tables
+        from codegen.serve.dynamodb_tables import ensure_tables
 
         self.tables = dict(ensure_tables(self._template_path, self.resource()))
         for variable, table_name in self.tables.items():

@@ -53,7 +53,6 @@ class UserPage:
 
 def utc_now() -> str:
     """Now as an RFC 3339 `date-time` in UTC, to the second: `2026-11-24T10:00:00Z`."""
-    # time.gmtime, not datetime.now(UTC): 0.8 us instead of 2.2 on every write (bench).
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 

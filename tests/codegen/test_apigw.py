@@ -11,23 +11,26 @@ from typing import Any
 
 import pytest
 
-from codegen.apigw import (
-    ANY_METHOD,
-    API_KEY_SOURCE,
-    BINARY_MEDIA_TYPES,
+from codegen.render.apigw import (
     CATCH_ALL_PATH,
-    INTEGRATION,
     MOCK_MEDIA_TYPES,
     MOCK_REQUEST_TEMPLATE,
     USER_POOL_PARAMETER,
     definition_body,
-    function_logical_id,
     gateway_responses,
     mock_media_types,
 )
-from codegen.cors import allow_headers, cors_headers, expose_headers
-from codegen.errors import SpecError
-from codegen.model import (
+from codegen.render.cors import allow_headers, cors_headers, expose_headers
+from codegen.spec.errors import SpecError
+from codegen.spec.gateway import (
+    ANY_METHOD,
+    API_KEY_SOURCE,
+    BINARY_MEDIA_TYPES,
+    INTEGRATION,
+    function_logical_id,
+)
+from codegen.spec.http import HTTP_METHODS
+from codegen.spec.model import (
     Api,
     HandlerRef,
     Operation,
@@ -37,7 +40,7 @@ from codegen.model import (
     SecurityRequirement,
     SecurityScheme,
 )
-from codegen.parser import parse_api
+from codegen.spec.parser import parse_api
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
@@ -68,7 +71,6 @@ GATEWAY_RESPONSE_TYPES = {
     "THROTTLED",
     "UNSUPPORTED_MEDIA_TYPE",
 }
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.errors import SpecError
-from codegen.model import Secret
-from codegen.parser import parse_api
-from codegen.sam import SECRETS_KEY, build_template
+from codegen.render.sam import SECRETS_KEY, build_template
+from codegen.spec.errors import SpecError
+from codegen.spec.model import Secret
+from codegen.spec.parser import parse_api
 from tests.codegen.helpers import OUR_SPEC, run_codegen
 
 TABLES = {"Things": {"partitionKey": {"name": "id", "type": "S"}, "environment": "TABLE_NAME"}}

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from codegen.errors import SpecError
-from codegen.model import Api, SecurityRequirement, SecurityScheme
-from codegen.parser import build_api
+from codegen.spec.errors import SpecError
+from codegen.spec.model import Api, SecurityRequirement, SecurityScheme
+from codegen.spec.parser import build_api
 
 SPEC = Path("openapi.yaml")
 SCHEMES: dict[str, Any] = {

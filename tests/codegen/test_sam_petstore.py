@@ -24,9 +24,10 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.apigw import API_KEY_SOURCE, BINARY_MEDIA_TYPES, USER_POOL_PARAMETER
-from codegen.parser import parse_api
-from codegen.sam import render_template
+from codegen.render.apigw import USER_POOL_PARAMETER
+from codegen.render.sam import render_template
+from codegen.spec.gateway import API_KEY_SOURCE, BINARY_MEDIA_TYPES
+from codegen.spec.parser import parse_api
 from tests.codegen.helpers import SPECS, event, generate, load_operations, run_codegen
 from tests.support import aws_checks
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.parser import parse_api
-from codegen.sam import render_template
+from codegen.render.sam import render_template
+from codegen.spec.parser import parse_api
 from tests.support import tools
 
 pytestmark = pytest.mark.integration

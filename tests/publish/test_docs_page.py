@@ -6,7 +6,7 @@ import base64
 import hashlib
 import re
 
-from codegen.docs_page import (
+from codegen.publish.docs_page import (
     ASSET_FILES,
     CONTENT_SECURITY_POLICY,
     asset_files,

@@ -14,10 +14,11 @@ import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
-from codegen.diff.document import PRIVATE_EXTENSION_PREFIXES, external_refs
-from codegen.errors import SpecError
-from codegen.loader import read_yaml
-from codegen.publish import DEPLOYED_SERVER, main, published_document
+from codegen.publish import main
+from codegen.spec.document import PRIVATE_EXTENSION_PREFIXES, external_refs
+from codegen.spec.errors import SpecError
+from codegen.spec.loader import read_yaml
+from codegen.spec.published import DEPLOYED_SERVER, published_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from codegen.apigw import MOCK_MEDIA_TYPES, MOCK_REQUEST_TEMPLATE
+from codegen.render.apigw import MOCK_MEDIA_TYPES, MOCK_REQUEST_TEMPLATE
 from codegen.serve.definition import GatewayDefinition
 
 H = "tests.serve.fake_handlers."
@@ -68,7 +68,7 @@ def _mock(status: str, headers: dict[str, str], body: str | None = None) -> dict
 
 
 def _definition_body() -> dict[str, Any]:
-    """A DefinitionBody like codegen.apigw renders: preflight + 405 per path, 404 catch-alls."""
+    """A DefinitionBody like render.apigw renders: preflight + 405 per path, 404 catch-alls."""
     paths: dict[str, Any] = {}
     for route in ROUTES:
         method: dict[str, Any] = {"x-amazon-apigateway-integration": {"type": "aws_proxy"}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from codegen.serve.context import LambdaContext, function_name_for
+from codegen.serve.context import LambdaContext
 
 
 def test_attributes() -> None:
@@ -24,7 +24,3 @@ def test_remaining_time_counts_down() -> None:
     assert 0 < first <= 200
     time.sleep(0.25)
     assert context.get_remaining_time_in_millis() == 0
-
-
-def test_function_name_for() -> None:
-    assert function_name_for("getUser") == "GetUserFunction"

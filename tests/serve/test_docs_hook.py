@@ -1,4 +1,4 @@
-"""The /docs hook: the page and its assets when codegen.docs_page is usable."""
+"""The /docs hook: the page and its assets when codegen.publish.docs_page is usable."""
 
 from __future__ import annotations
 
@@ -38,6 +38,6 @@ def test_missing_or_escaping_assets_are_not_found(client: Client, path: str) -> 
 def test_real_docs_page_module_is_wired() -> None:
     # swagger-ui-bundle is a pinned dev dependency: its absence is a broken install, not a skip.
     site = load_docs_site()
-    assert site is not None, "codegen.docs_page or swagger-ui-bundle is not installed"
+    assert site is not None, "codegen.publish.docs_page or swagger-ui-bundle is not installed"
     assert "swagger-ui-bundle.js" in site.page_html()
     assert (site.assets_dir / "swagger-ui-bundle.js").is_file()

@@ -10,8 +10,8 @@ import pytest
 import requests
 from werkzeug.test import Client
 
-from codegen.model import Secret
 from codegen.serve import LocalApi, create_app, local_secrets
+from codegen.spec.model import Secret
 from tests.support.servers import codegen_server
 
 ROOT = Path(__file__).resolve().parents[2]

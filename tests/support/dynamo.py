@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from codegen.dynamodb_tables import ensure_tables
+from codegen.serve.dynamodb_tables import ensure_tables
 from utils import dynamodb as dynamodb_helpers
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from codegen.errors import SpecError, escape_token, join_pointer, unescape_token
+from codegen.spec.errors import SpecError, escape_token, join_pointer, unescape_token
+from codegen.spec.refs import follow_refs
 
 Direction = Literal["request", "response"]
 
@@ -166,15 +167,13 @@ class SchemaConverter:
         }
 
     def _resolve(self, schema: Any) -> Mapping[str, Any]:
-        seen: set[str] = set()
-        while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-            ref = schema["$ref"]
-            if ref in seen or not ref.startswith(_COMPONENT_PREFIX):
-                return {}
-            seen.add(ref)
-            name = unescape_token(ref[len(_COMPONENT_PREFIX) :].partition("/")[0])
-            schema = self._components.get(name, {})
-        return schema if isinstance(schema, Mapping) else {}
+        # The loader has already rejected refs that do not resolve and ref cycles; a
+        # schema reached any other way (an unchecked fragment) reads as empty.
+        try:
+            target, _ = follow_refs({"components": {"schemas": self._components}}, schema, "")
+        except SpecError:
+            return {}
+        return target if isinstance(target, Mapping) else {}
 
 
 def _make_nullable(out: dict[str, Any]) -> None:

@@ -14,10 +14,11 @@ import posixpath
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from codegen.errors import SpecError, join_pointer
-from codegen.loader import resolve_pointer
+from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.gateway import EXTENSION_PREFIX
+from codegen.spec.refs import resolve_pointer, resolve_ref
 
-PRIVATE_EXTENSION_PREFIXES = ("x-amazon-apigateway-", "x-handler", "x-codegen")
+PRIVATE_EXTENSION_PREFIXES = (EXTENSION_PREFIX, "x-handler", "x-codegen")
 
 # Keys whose value is a map of user-chosen names (a property called `x-handler` is data,
 # not an extension): keys there are kept, their values are walked.
@@ -170,10 +171,7 @@ def _deref(node: Any, root: Any, active: tuple[str, ...], *, named: bool) -> Any
     if not named and isinstance(ref, str) and ref.startswith("#"):
         if ref in active:
             return {"$ref": ref}
-        try:
-            target = resolve_pointer(root, ref[1:])
-        except KeyError:
-            raise SpecError(f"$ref {ref!r} does not resolve") from None
+        target = resolve_ref(root, ref)
         return _deref(target, root, (*active, ref), named=False)
     return {
         key: value

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.cors import cors_headers
-from codegen.model import Api
-from codegen.templating import header, render
+from codegen.render.cors import cors_headers
+from codegen.render.templating import header, render
+from codegen.spec.model import Api
 
 GENERATED = Path("src/generated")
 

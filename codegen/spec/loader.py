@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from codegen.errors import SpecError, join_pointer, unescape_token
+from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.refs import resolve_pointer
 
 _MAX_MESSAGE = 300
 # libyaml's parser is five times faster than PyYAML's pure-Python one (1.4 s -> 0.3 s on
@@ -129,24 +130,6 @@ def check_refs(document: Any) -> None:
             resolve_pointer(document, ref[1:])
         except KeyError:
             raise SpecError(f"$ref {ref!r} does not resolve", pointer) from None
-
-
-def resolve_pointer(document: Any, pointer: str) -> Any:
-    """The node at `pointer` (RFC 6901); KeyError when there is none."""
-    if pointer == "":
-        return document
-    if not pointer.startswith("/"):
-        raise KeyError(pointer)
-    node = document
-    for raw in pointer[1:].split("/"):
-        token = unescape_token(raw)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise KeyError(pointer)
-    return node
 
 
 def _iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""codegen.dynamodb_tables: tables declared in a SAM template, created on any endpoint."""
+"""codegen.serve.dynamodb_tables: tables declared in a SAM template, created on any endpoint."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from codegen.dynamodb_tables import (
+from codegen.serve.dynamodb_tables import (
     DEFAULT_NAMES,
     TemplateError,
     ensure_tables,
     read_tables,
 )
-from tests.support.dynamo import TEMPLATE_PATH
+from tests.support.dynamo import TEMPLATE_PATH, dynamodb
+
+__all__ = ["dynamodb"]  # the moto fixture, imported so pytest finds it here
 from utils.dynamodb import DEFAULT_TABLE_NAME, TABLE_NAME_VARIABLE
 
 if TYPE_CHECKING:

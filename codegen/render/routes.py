@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.model import Api
-from codegen.templating import header, render
+from codegen.render.templating import header, render
+from codegen.spec.model import Api
 
 ROUTES_FILE = Path("src/generated/routes.py")
 

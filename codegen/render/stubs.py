@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from codegen.model import Api, Operation
-from codegen.templating import render
+from codegen.render.templating import render
+from codegen.spec.model import Api, Operation
 
 SOURCE_ROOT = Path("src")
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.model import Api
-from codegen.routes import render_routes
-from codegen.runtime import GENERATED, render_runtime
-from codegen.sam import render_template
-from codegen.stubs import render_stubs
-from codegen.templating import HEADER_PREFIX
-from codegen.validators import render_validators
+from codegen.render.routes import render_routes
+from codegen.render.runtime import GENERATED, render_runtime
+from codegen.render.sam import render_template
+from codegen.render.stubs import render_stubs
+from codegen.render.templating import HEADER_PREFIX
+from codegen.render.validators import render_validators
+from codegen.spec.model import Api
 
 TEMPLATE_FILE = Path("template.yaml")
 

@@ -1,6 +1,6 @@
 """The parsed spec: what every renderer works from.
 
-`codegen.parser.parse_api` builds an `Api` once from openapi.yaml; the renderers
+`codegen.spec.parser.parse_api` builds an `Api` once from openapi.yaml; the renderers
 (validators, stubs, routes, SAM template, local server, publisher) read only this
 model, never the raw YAML file again. `Api.document` is the spec as written
 (with its `$ref`s), kept for the renderers whose output *is* the document
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from codegen.errors import join_pointer
+from codegen.spec.errors import join_pointer
+from codegen.spec.http import JSON_MEDIA_TYPE
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 JsonObject = Mapping[str, Any]
-JSON_MEDIA_TYPE = "application/json"
 SecurityKind = Literal["api_key", "cognito"]
 
 

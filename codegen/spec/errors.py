@@ -17,7 +17,8 @@ class SpecError(Exception):
         self.pointer = pointer
 
     def __str__(self) -> str:
-        return f"{self.pointer or '/'}: {self.message}"
+        """The one line every command prints: `pointer: message`, whitespace collapsed."""
+        return f"{self.pointer or '/'}: {' '.join(self.message.split())}"
 
 
 def escape_token(token: str | int) -> str:

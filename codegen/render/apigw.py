@@ -2,7 +2,7 @@
 
 `definition_body(api)` returns the inline OpenAPI document of the `AWS::Serverless::Api`
 as plain JSON data; CloudFormation intrinsics are long-form dicts (`{"Fn::Sub": ...}`),
-which `codegen.sam` prints as `!Sub`. What it adds to the spec:
+which `codegen.render.sam` prints as `!Sub`. What it adds to the spec:
 
 - an `aws_proxy` integration per operation: with an inline DefinitionBody the SAM Api
   *event* only creates the Lambda permission (SAM adds integrations only to a body it
@@ -22,7 +22,7 @@ which `codegen.sam` prints as `!Sub`. What it adds to the spec:
   resource, and a declared resource beats the greedy `/{proxy+}` (which does not match
   `/` itself, hence the separate root entry).
 
-Schemas are down-converted for API Gateway's draft-04 models (`_Schemas`, `_DROPPED_KEYWORDS`)
+Schemas are down-converted for API Gateway's draft-04 models (`render/apigw_models.py`)
 in this body only; openapi.yaml and `Api.document` are never changed.
 """
 
@@ -34,21 +34,29 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.cors import cors_headers, preflight_headers
-from codegen.errors import SpecError, join_pointer, unescape_token
-from codegen.model import JSON_MEDIA_TYPE, Api, Operation, RequestBody, SecurityScheme
-from codegen.parser import is_json_media_type
+from codegen.render.apigw_models import ModelSchemas, Refs
+from codegen.render.cors import cors_headers, preflight_headers
+from codegen.spec.errors import SpecError, join_pointer
+from codegen.spec.gateway import (
+    ANY_METHOD,
+    API_KEY_SOURCE,
+    AUTHORIZER,
+    AUTHTYPE,
+    BINARY_MEDIA_TYPES,
+    GATEWAY_RESPONSES,
+    INTEGRATION,
+    REQUEST_VALIDATOR,
+    REQUEST_VALIDATORS,
+    function_logical_id,
+)
+from codegen.spec.http import JSON_MEDIA_TYPE, bare_media_type, is_json_media_type
+from codegen.spec.model import Api, Operation, RequestBody, SecurityScheme
 
 API_LOGICAL_ID = "Api"
-REQUEST_VALIDATOR = "all"
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
+VALIDATOR_NAME = "all"
 CATCH_ALL_PATH = "/{proxy+}"
 PREFLIGHT_MAX_AGE = "600"
-API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
-BINARY_MEDIA_TYPES = "x-amazon-apigateway-binary-media-types"
-AUTHORIZER = "x-amazon-apigateway-authorizer"
-# The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.sam
+# The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.render.sam
 # declares it only when a scheme uses it).
 USER_POOL_PARAMETER = "CognitoUserPoolArn"
 # What a mock's request template must produce: a MOCK integration reads the status of its
@@ -78,62 +86,26 @@ _TEXT_MEDIA_TYPES = frozenset(
     {"application/x-www-form-urlencoded", "application/xml", "application/javascript"}
 )
 
-_SCHEMA_PREFIX = "#/components/schemas/"
 _OPERATION_KEYS = ("operationId", "summary", "description", "tags")
 _PARAMETER_KEYS = ("name", "in", "required", "description")
 _STATUS_CODE = re.compile(r"^[1-5][0-9][0-9]$")
-_ALPHANUMERIC = re.compile(r"^[0-9A-Za-z]+$")
-
-# Keywords API Gateway's models reject or ignore, or that only annotate. Each is removed
-# from every schema in the body; what they constrained is checked by the Lambda instead.
-# - discriminator: a hard import error; oneOf/anyOf, additionalProperties, readOnly,
-#   writeOnly, example(s), exclusiveMinimum/Maximum: unsupported (and FailOnWarnings turns
-#   an import warning into a failed deployment);
-# - nullable: dropped by API Gateway, which would then reject null; handled below;
-# - format (all of them): int32/int64 on numbers and decimal are unsupported, and the
-#   string formats API Gateway's Java validator knows (email, date-time) disagree with the
-#   Lambda's on edge cases, so the gateway could 400 a request the spec allows.
-_DROPPED_KEYWORDS = frozenset(
-    {
-        "discriminator",
-        "oneOf",
-        "anyOf",
-        "additionalProperties",
-        "nullable",
-        "readOnly",
-        "writeOnly",
-        "example",
-        "examples",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "format",
-        "xml",
-        "externalDocs",
-        "deprecated",
-    }
-)
-
-
-def function_logical_id(operation: Operation) -> str:
-    """The logical id of the operation's function, e.g. `GetUserFunction`."""
-    return f"{operation.class_name}Function"
 
 
 def definition_body(api: Api) -> dict[str, Any]:
     """The DefinitionBody of the API Gateway REST API rendered from `api`."""
     document = copy.deepcopy(dict(api.document))  # never mutate the caller's document
-    refs = _Refs(document)
-    schemas = _Schemas(document, refs)
+    refs = Refs(document)
+    schemas = ModelSchemas(document, refs)
     cors = _cors_headers(api)
     body: dict[str, Any] = {
         "openapi": document.get("openapi", "3.0.1"),
         "info": _info(document),
         "paths": _paths(api, document, refs, schemas, cors),
         "components": {"schemas": schemas.components()},
-        "x-amazon-apigateway-request-validators": {
-            REQUEST_VALIDATOR: {"validateRequestBody": True, "validateRequestParameters": True}
+        REQUEST_VALIDATORS: {
+            VALIDATOR_NAME: {"validateRequestBody": True, "validateRequestParameters": True}
         },
-        "x-amazon-apigateway-gateway-responses": gateway_responses(cors),
+        GATEWAY_RESPONSES: gateway_responses(cors),
     }
     security_schemes = {scheme.name: _security_scheme(scheme) for scheme in api.security_schemes}
     if security_schemes:
@@ -154,34 +126,26 @@ def definition_body(api: Api) -> dict[str, Any]:
 
 def binary_media_types(api: Api) -> list[str]:
     """Request media types API Gateway must treat as binary (base64 to the Lambda)."""
-    found = {
-        _bare(media_type)
-        for op in api.operations
-        if op.request_body is not None
-        for media_type in op.request_body.media_types
-        if not _is_text(media_type)
-    }
-    return sorted(found)
+    return sorted(m for m in _request_media_types(api) if not _is_text(m))
 
 
 def mock_media_types(api: Api) -> list[str]:
     """The request media types every mock maps (see MOCK_MEDIA_TYPES)."""
-    declared = {
-        _bare(media_type)
+    return sorted({*MOCK_MEDIA_TYPES, *_request_media_types(api)})
+
+
+def _request_media_types(api: Api) -> set[str]:
+    """The bare media types of every request body the spec declares."""
+    return {
+        bare_media_type(media_type)
         for op in api.operations
         if op.request_body is not None
         for media_type in op.request_body.media_types
     }
-    return sorted({*MOCK_MEDIA_TYPES, *declared})
-
-
-def _bare(media_type: str) -> str:
-    """`Application/JSON; charset=utf-8` -> `application/json`."""
-    return media_type.split(";", 1)[0].strip().lower()
 
 
 def _is_text(media_type: str) -> bool:
-    bare = _bare(media_type)
+    bare = bare_media_type(media_type)
     return (
         bare.startswith("text/")
         or bare in _TEXT_MEDIA_TYPES
@@ -208,7 +172,7 @@ def _security_scheme(scheme: SecurityScheme) -> dict[str, Any]:
         "type": "apiKey",
         "name": "Authorization",
         "in": "header",
-        "x-amazon-apigateway-authtype": "cognito_user_pools",
+        AUTHTYPE: "cognito_user_pools",
         AUTHORIZER: {
             "type": "cognito_user_pools",
             "providerARNs": [{"Ref": USER_POOL_PARAMETER}],
@@ -276,8 +240,8 @@ def gateway_responses(cors: Mapping[str, str]) -> dict[str, Any]:
 def _paths(
     api: Api,
     document: Mapping[str, Any],
-    refs: _Refs,
-    schemas: _Schemas,
+    refs: Refs,
+    schemas: ModelSchemas,
     cors: Mapping[str, str],
 ) -> dict[str, Any]:
     by_path: dict[str, list[Operation]] = {}
@@ -313,7 +277,7 @@ def _paths(
 
 
 def _operation(
-    operation: Operation, spec: Mapping[str, Any], refs: _Refs, schemas: _Schemas
+    operation: Operation, spec: Mapping[str, Any], refs: Refs, schemas: ModelSchemas
 ) -> dict[str, Any]:
     if "callbacks" in spec:
         raise SpecError(
@@ -333,7 +297,7 @@ def _operation(
     if operation.security:
         # One requirement object: every scheme in it is enforced (authorizer AND key).
         out["security"] = [{req.scheme.name: list(req.scopes) for req in operation.security}]
-    out["x-amazon-apigateway-request-validator"] = REQUEST_VALIDATOR
+    out[REQUEST_VALIDATOR] = VALIDATOR_NAME
     out[INTEGRATION] = {
         "type": "aws_proxy",
         "httpMethod": "POST",  # Lambda is always invoked with POST, whatever the method
@@ -347,7 +311,7 @@ def _operation(
 
 
 def _parameters(
-    spec_parameters: Iterable[Any], refs: _Refs, schemas: _Schemas
+    spec_parameters: Iterable[Any], refs: Refs, schemas: ModelSchemas
 ) -> list[dict[str, Any]]:
     result = []
     for raw in spec_parameters:
@@ -361,7 +325,9 @@ def _parameters(
     return result
 
 
-def _request_body(body: RequestBody, description: Any, schemas: _Schemas) -> dict[str, Any] | None:
+def _request_body(
+    body: RequestBody, description: Any, schemas: ModelSchemas
+) -> dict[str, Any] | None:
     """What API Gateway can model of a body: its JSON schema, nothing else.
 
     Models are JSON Schema and are chosen by media type, so the JSON one is keyed
@@ -381,7 +347,7 @@ def _request_body(body: RequestBody, description: Any, schemas: _Schemas) -> dic
     return out
 
 
-def _responses(spec: Mapping[str, Any], refs: _Refs, schemas: _Schemas) -> dict[str, Any]:
+def _responses(spec: Mapping[str, Any], refs: Refs, schemas: ModelSchemas) -> dict[str, Any]:
     """Method responses: numeric codes only (no `default`, `4XX`), no links or examples."""
     out: dict[str, Any] = {}
     for status, raw in spec.items():
@@ -401,7 +367,7 @@ def _responses(spec: Mapping[str, Any], refs: _Refs, schemas: _Schemas) -> dict[
     return out or {"200": {"description": "Success"}}
 
 
-def _header(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
+def _header(spec: Mapping[str, Any], schemas: ModelSchemas) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "description" in spec:
         out["description"] = spec["description"]
@@ -409,7 +375,7 @@ def _header(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
     return out
 
 
-def _content(spec: Mapping[str, Any], schemas: _Schemas) -> dict[str, Any]:
+def _content(spec: Mapping[str, Any], schemas: ModelSchemas) -> dict[str, Any]:
     return {
         media_type: ({"schema": schemas.convert(media["schema"])} if "schema" in media else {})
         for media_type, media in spec.items()
@@ -502,113 +468,3 @@ def _info(document: Mapping[str, Any]) -> dict[str, Any]:
     if "description" in info:
         out["description"] = info["description"]
     return out
-
-
-# --- references and schemas -----------------------------------------------------------------
-
-
-class _Refs:
-    """Resolves local `$ref`s (parameters, request bodies, responses, headers, path items)."""
-
-    def __init__(self, document: Mapping[str, Any]) -> None:
-        self._document = document
-
-    def resolve(self, node: Any, _depth: int = 0) -> Mapping[str, Any]:
-        if not isinstance(node, Mapping):
-            return {}
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            return node
-        if _depth > 32 or not ref.startswith("#/"):
-            raise SpecError(f"cannot resolve $ref {ref!r}", "")
-        target: Any = self._document
-        for token in ref[2:].split("/"):
-            if not isinstance(target, Mapping) or unescape_token(token) not in target:
-                raise SpecError(f"$ref {ref!r} points nowhere", "")
-            target = target[unescape_token(token)]
-        return self.resolve(target, _depth + 1)
-
-
-class _Schemas:
-    """Schemas down-converted for API Gateway models (draft-04, alphanumeric names)."""
-
-    def __init__(self, document: Mapping[str, Any], refs: _Refs) -> None:
-        raw = document.get("components", {}).get("schemas", {})
-        self._components: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-        self._refs = refs
-        self._names = _model_names(self._components)
-
-    def components(self) -> dict[str, Any]:
-        return {
-            self._names[name]: self.convert(schema, join_pointer("/components/schemas", name))
-            for name, schema in self._components.items()
-        }
-
-    def convert(self, schema: Any, pointer: str = "") -> Any:
-        if not isinstance(schema, Mapping):
-            return copy.deepcopy(schema)
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return {"$ref": self._rename(ref, pointer)}
-        hidden = self._hidden_properties(schema.get("properties", {}))
-        out: dict[str, Any] = {}
-        for key, value in schema.items():
-            if key in _DROPPED_KEYWORDS or key.startswith("x-"):
-                continue
-            if key == "properties" and isinstance(value, Mapping):
-                out[key] = {name: self.convert(sub, pointer) for name, sub in value.items()}
-            elif key in ("items", "not"):
-                out[key] = self.convert(value, pointer)
-            elif key == "allOf" and isinstance(value, list):
-                out[key] = [self.convert(sub, pointer) for sub in value]
-            elif key == "required" and isinstance(value, list):
-                # Draft-04 forbids an empty `required`; readOnly/writeOnly properties are
-                # required in one direction only and models are shared by both.
-                kept = [name for name in value if name not in hidden]
-                if kept:
-                    out[key] = kept
-            else:
-                out[key] = copy.deepcopy(value)
-        if schema.get("nullable") is True:
-            # OpenAPI 3.0 has no `type: [T, "null"]`; drop the type so null gets through.
-            out.pop("type", None)
-            if isinstance(out.get("enum"), list) and None not in out["enum"]:
-                out["enum"].append(None)
-        return out
-
-    def _hidden_properties(self, properties: Any) -> set[str]:
-        if not isinstance(properties, Mapping):
-            return set()
-        hidden = set()
-        for name, sub in properties.items():
-            resolved = self._refs.resolve(sub)
-            if resolved.get("readOnly") is True or resolved.get("writeOnly") is True:
-                hidden.add(name)
-        return hidden
-
-    def _rename(self, ref: str, pointer: str) -> str:
-        if not ref.startswith(_SCHEMA_PREFIX):
-            raise SpecError(f"schema $ref {ref!r} must point into #/components/schemas", pointer)
-        name, _, rest = ref[len(_SCHEMA_PREFIX) :].partition("/")
-        name = unescape_token(name)
-        if name not in self._names:
-            raise SpecError(f"schema $ref {ref!r} points nowhere", pointer)
-        if rest:
-            raise SpecError(f"schema $ref {ref!r} must name a whole schema", pointer)
-        return _SCHEMA_PREFIX + self._names[name]
-
-
-def _model_names(components: Mapping[str, Any]) -> dict[str, str]:
-    """Spec schema name -> API Gateway model name (alphanumeric, unique, stable)."""
-    names = {name: name for name in components if _ALPHANUMERIC.match(name)}
-    taken = set(names)
-    for name in components:
-        if name in names:
-            continue
-        base = re.sub(r"[^0-9A-Za-z]", "", name) or "Model"
-        candidate, counter = base, 2
-        while candidate in taken:
-            candidate, counter = f"{base}{counter}", counter + 1
-        names[name] = candidate
-        taken.add(candidate)
-    return {name: names[name] for name in components}  # spec order

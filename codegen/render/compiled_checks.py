@@ -1,12 +1,10 @@
-"""Render `src/generated/operations/<python_name>.py`: one request validator per operation.
+"""JSON-Schema checks compiled by fastjsonschema at generation time, rewritten with `ast`.
 
-Each module holds a typed, immutable request class, a `validate(event)` of straight-line
-code that reads only the parameters and the body the operation declares, and the
-JSON-Schema checks compiled by fastjsonschema *now*, at generation time, so that the
-Lambda package needs no validator library and no compile step at cold start. Each
-parameter and the body has its own check function, called with its name
-(`data.query.limit`, `data.body`), so fastjsonschema's error names (`data.body.email`)
-become our locations (`body.email`) directly.
+`request_checks(api, op)` compiles the schema of every parameter and of the body of one
+operation in one fastjsonschema run, keeps one function per value (renamed after it,
+`_check_body`, `_check_parameter_limit`), drops the root function that would tie them
+together, and rewrites the code so that it imports only what the Lambda has (see
+`ALLOWED_IMPORTS`). `render/validators.py` puts the result into the operation modules.
 """
 
 from __future__ import annotations
@@ -16,85 +14,20 @@ import copy
 import functools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 
-from codegen.errors import SpecError, escape_token, join_pointer
-from codegen.jsonschema import DRAFT_04, SchemaConverter, resolve_schema, simple_type
-from codegen.model import Api, Operation, Parameter
-from codegen.templating import header, render
+from codegen.spec.errors import SpecError, escape_token, join_pointer
+from codegen.spec.jsonschema import DRAFT_04, SchemaConverter, simple_type
+from codegen.spec.model import Api, Operation
 
-GENERATED = Path("src/generated")
-OPERATIONS = GENERATED / "operations"
 CHECK_FUNCTION = "_check"
 ROOT_FUNCTION = "validate"  # fastjsonschema's name for the check of the whole document
 # What fastjsonschema's code may import; the template imports these names at the top.
 ALLOWED_IMPORTS = frozenset({"re", "decimal", "fastjsonschema"})
 # fastjsonschema only calls these for strings; the functions live in generated.validation.
 _FORMAT_PLACEHOLDERS = {name: bool for name in ("date", "date-time", "email", "uuid")}
-
-_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_BODY_TYPES = {"object": "dict[str, Any]", "array": "list[Any]"}
-
-
-def render_validators(api: Api) -> dict[Path, str]:
-    files = {
-        OPERATIONS / f"{op.python_name}.py": render_operation(api, op) for op in api.operations
-    }
-    files[OPERATIONS / "__init__.py"] = render(
-        "package_init.py.j2",
-        header=header(api.spec_path.name),
-        doc="One request validator per operation of the spec.",
-    )
-    return files
-
-
-def render_operation(api: Api, op: Operation) -> str:
-    components = api.component_schemas()
-    params = [_param_spec(p, components) for p in op.parameters]
-    checks = request_checks(api, op)
-    for spec in params:
-        spec["check"] = checks.functions.get(spec["slot"])
-    fields = [(p["python_name"], p["field_type"]) for p in params]
-    body: dict[str, Any] | None = None
-    if op.request_body is not None:
-        json_schema = op.request_body.json_schema
-        if json_schema is None:  # no JSON media type: the raw bytes, for the handler to read
-            body_type = "bytes"
-        else:
-            body_type = _BODY_TYPES.get(simple_type(json_schema, components) or "", "Any")
-        if not op.request_body.required and body_type != "Any":
-            body_type += " | None"
-        fields.append(("body", body_type))
-        body = {
-            "required": op.request_body.required,
-            "type": body_type,
-            "json": json_schema is not None,
-            # The bare media types the raw body may be sent as (only used without JSON).
-            "media_types": sorted(
-                {m.split(";", 1)[0].strip().lower() for m in op.request_body.media_types}
-            ),
-            "check": checks.functions.get(BODY_SLOT),
-        }
-    headers = sorted({p["name"] for p in params if p["location"] == "header"})
-    return render(
-        "operation.py.j2",
-        header=header(api.spec_path.name),
-        op=op,
-        fields=fields,
-        self_name=_free_name("self", {name for name, _ in fields}),
-        params=params,
-        locations={p["location"] for p in params},
-        header_names=headers,
-        body=body,
-        check_code=checks.code,
-        imports=_validation_imports(params, body, checks),
-        uses_re="re." in checks.code,
-        uses_decimal="Decimal" in checks.code,
-    )
-
 
 BODY_SLOT = "body"
 
@@ -400,90 +333,3 @@ def _renamed(name: str) -> str:
 
 
 # -- parameters ------------------------------------------------------------------------
-
-
-def _field_type(p: Parameter, components: Any) -> str:
-    kind = simple_type(p.schema, components)
-    if kind == "array":
-        items = resolve_schema(p.schema, components).get("items", {})
-        base = f"list[{_PY_TYPES.get(simple_type(items, components) or '', 'str')}]"
-    else:
-        base = _PY_TYPES.get(kind or "", "str")
-    if p.required or "default" in resolve_schema(p.schema, components):
-        return base
-    return f"{base} | None"
-
-
-def _param_spec(p: Parameter, components: Any) -> dict[str, Any]:
-    resolved = resolve_schema(p.schema, components)
-    kind = simple_type(p.schema, components) or ""
-    item_kind = ""
-    if kind == "array":
-        item_kind = simple_type(resolved.get("items", {}), components) or ""
-    name = p.name.lower() if p.location == "header" else p.name
-    return {
-        "name": name,
-        "label": f"{p.location}.{name}",  # its errors' location
-        "location": p.location,
-        "python_name": p.python_name,
-        "slot": p.python_name,
-        "local": p.python_name + "_",  # never one of validate()'s own names, none ends in _
-        "field_type": _field_type(p, components),
-        "kind": kind,
-        "item_kind": item_kind,
-        "required": p.required,
-        "explode": p.explode,
-        "parts": _array_parts(p.location, p.explode),
-        "has_default": "default" in resolved,
-        "default": resolved.get("default"),
-    }
-
-
-def _array_parts(location: str, explode: bool) -> str:
-    """The expression of an array parameter's item texts in `validate` (see the template)."""
-    if location == "path":
-        return 'raw.split(",")'  # one string, comma-separated (style simple)
-    if location == "query" and explode:
-        return "values"  # ?tag=a&tag=b (style form, explode)
-    return "split_values(values)"  # ?ids=1,2 (form, no explode); headers (simple)
-
-
-_COERCIONS = {"integer": "integer", "number": "number", "boolean": "boolean"}
-
-
-def _validation_imports(
-    params: list[dict[str, Any]], body: dict[str, Any] | None, checks: RequestChecks
-) -> list[str]:
-    """The names the operation module takes from generated.validation."""
-    names = {"RequestBase"}
-    locations = {p["location"] for p in params}
-    if params or body:
-        names.add("invalid_request")
-    if "path" in locations:
-        names.add("path_parameters")
-    if "query" in locations:
-        names.update({"query_parameters", "query_values"})
-    if "header" in locations:
-        names.add("header_values")
-    for p in params:
-        kind = p["item_kind"] if p["kind"] == "array" else p["kind"]
-        if kind in _COERCIONS:
-            names.update({_COERCIONS[kind], "Invalid"})
-        if p["kind"] == "array" and p["parts"].startswith("split_values("):
-            names.add("split_values")
-    if body is not None:
-        reader = "json_body" if body["json"] else "raw_body"
-        names.update({"Invalid", "UnsupportedMediaType", reader, "unsupported_media_type"})
-        if not body["required"]:
-            names.add("NO_BODY")
-    if checks.functions:
-        names.update({"FORMATS", "SCHEMA_ERRORS", "schema_errors"})
-    if checks.code:
-        names.update({"JsonSchemaValueException", "JsonSchemaValuesException"})
-    return sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n.lower()))
-
-
-def _free_name(name: str, taken: set[str]) -> str:
-    while name in taken:
-        name += "_"
-    return name

@@ -1,0 +1,1 @@
+"""The renderers: pure functions from the model to generated files."""

@@ -1,0 +1,22 @@
+"""HTTP vocabulary as OpenAPI and API Gateway use it: methods and media types."""
+
+from __future__ import annotations
+
+# The operations an OpenAPI path item can hold, in the specification's order.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON_MEDIA_TYPE = "application/json"
+
+
+def bare_media_type(content_type: str | None) -> str:
+    """`Application/JSON; charset=utf-8` -> `application/json`; "" when there is none.
+
+    Parameters (`; charset=...`) are dropped and case is folded: media types are
+    case-insensitive (RFC 9110 8.3.1), and API Gateway matches models, binary media types
+    and mapping templates on the type without its parameters.
+    """
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_json_media_type(media_type: str) -> bool:
+    """`application/json`, with or without parameters: what the generated validators accept."""
+    return bare_media_type(media_type) == JSON_MEDIA_TYPE
