@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from codegen.clients import Client
 from codegen.errors import join_pointer
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -191,6 +192,7 @@ class Api:
     operations: tuple[Operation, ...]
     tables: tuple[Table, ...] = field(default=())
     secrets: tuple[Secret, ...] = field(default=())
+    clients: tuple[Client, ...] = field(default=())  # x-codegen.clients (codegen.clients)
 
     @property
     def security_schemes(self) -> tuple[SecurityScheme, ...]:

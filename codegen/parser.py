@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
+from codegen.clients import parse_clients
 from codegen.errors import SpecError, join_pointer
 from codegen.jsonschema import resolve_schema, simple_type
 from codegen.loader import load_document, resolve_pointer, validate_semantics
@@ -67,7 +68,7 @@ DYNAMODB_ACTIONS = frozenset(
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
 # The keys of the root `x-codegen` object: anything else is most likely a typo of one of
 # them (`secret:`, `table:`), which would otherwise be silently ignored.
-CODEGEN_KEYS = frozenset({"tables", "secrets"})
+CODEGEN_KEYS = frozenset({"tables", "secrets", "clients"})
 # AWS::SecretsManager::Secret `Description`: "Maximum: 2048" characters.
 MAX_SECRET_DESCRIPTION = 2048
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+\Z")
@@ -107,6 +108,12 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
                     )
                 )
     _check_unique(operations)
+    clients = parse_clients(
+        settings.get("clients"),
+        document,
+        used_scopes=(s for op in operations for r in op.security for s in r.scopes),
+        secured=any(op.security for op in operations),
+    )
     info = document.get("info", {})
     return Api(
         title=str(info.get("title", "")),
@@ -116,6 +123,7 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
         operations=tuple(operations),
         tables=tables,
         secrets=secrets,
+        clients=clients,
     )
 
 
