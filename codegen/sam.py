@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from codegen import auth_template
 from codegen.apigw import (
     API_LOGICAL_ID,
-    USER_POOL_PARAMETER,
     definition_body,
     function_logical_id,
 )
@@ -125,6 +125,8 @@ def build_template(api: Api) -> dict[str, Any]:
         _add(resources, SECRETS_KEY, _secrets_key(), "/x-codegen/secrets")
     for secret in api.secrets:
         _add(resources, secret.logical_id, _secret(secret), "/x-codegen/secrets")
+    for logical_id, resource in auth_template.resources(api, API_LOGICAL_ID).items():
+        _add(resources, logical_id, resource, "/x-codegen/clients")
     outputs: dict[str, Any] = {
         "ApiUrl": {
             "Description": "Base URL of the API stage",
@@ -139,6 +141,7 @@ def build_template(api: Api) -> dict[str, Any]:
             "Description": f"Name of the DynamoDB table {table.logical_id}",
             "Value": _ref(table.logical_id),
         }
+    outputs.update(auth_template.outputs(api))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -147,7 +150,8 @@ def build_template(api: Api) -> dict[str, Any]:
         "Conditions": {
             RESERVED_CONCURRENCY_CONDITION: {
                 "Fn::Not": [{"Fn::Equals": [_ref(RESERVED_CONCURRENCY_PARAMETER), NO_RESERVATION]}]
-            }
+            },
+            **auth_template.conditions(api),
         },
         "Globals": {"Function": _function_globals(api)},
         "Resources": resources,
@@ -166,12 +170,7 @@ def _parameters(api: Api) -> dict[str, Any]:
             "x this is needed)",
         }
     }
-    if any(scheme.kind == "cognito" for scheme in api.security_schemes):
-        parameters[USER_POOL_PARAMETER] = {
-            "Type": "String",
-            "AllowedPattern": r"arn:aws[a-zA-Z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/.+",
-            "Description": "ARN of the Amazon Cognito user pool whose tokens the API accepts",
-        }
+    parameters.update(auth_template.parameters(api))
     return parameters
 
 
@@ -250,8 +249,8 @@ def _auth(api: Api) -> dict[str, Any]:
     (`<Api>UsagePlan`, `<Api>ApiKey`, `<Api>UsagePlanKey`) and attaches the stage; the
     methods' apiKeyRequired comes from the DefinitionBody's `security`.
     """
-    if not any(op.api_key_required for op in api.operations):
-        return {}
+    if api.clients or not any(op.api_key_required for op in api.operations):
+        return {}  # declared client teams get a key and plan each (codegen.auth_template)
     return {
         "Auth": {
             "UsagePlan": {
@@ -517,7 +516,9 @@ class _TemplateDumper(yaml.SafeDumper):
             if self.analysis is None:
                 self.analysis = self.analyze_scalar(event.value)
             analysis = self.analysis
-            if analysis.allow_block_plain and not analysis.empty and not analysis.multiline:
+            # Inside `!If [...]` a plain `${X}` would open a flow mapping: the flow rules apply.
+            plain = analysis.allow_flow_plain if self.flow_level else analysis.allow_block_plain
+            if plain and not analysis.empty and not analysis.multiline:
                 return ""
         return str(super().choose_scalar_style())
 
