@@ -2,7 +2,7 @@
 
     python -m codegen [generate] [--spec PATH]   render everything beside the spec
     python -m codegen check [--spec PATH]        exit 1 listing stale generated files
-    python -m codegen serve|publish|diff ARGS    codegen.<tool>.main(ARGS)
+    python -m codegen serve|publish|diff|credentials ARGS   codegen.<tool>.main(ARGS)
 
 A bad spec is exit 2 with one line on stderr, `codegen: error: <pointer>: <message>`;
 never a traceback (set CODEGEN_DEBUG=1 to get one for a bug in the generator itself).
@@ -23,7 +23,7 @@ EXIT_OK = 0
 EXIT_STALE = 1
 EXIT_SPEC_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
-TOOLS = ("serve", "publish", "diff")
+TOOLS = ("serve", "publish", "diff", "credentials")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
