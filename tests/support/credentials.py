@@ -7,6 +7,7 @@ them. Built with the same code as `python -m codegen credentials`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,17 @@ def auth_headers(
     client: str | None = None, scopes: Sequence[str] = (), spec: Path = SPEC
 ) -> dict[str, str]:
     return dict(headers(spec, client, list(scopes)))
+
+
+# The variables tests/serve/schemathesis.toml reads its headers from.
+CREDENTIAL_VARIABLES = {"x-api-key": "USERS_API_KEY", "Authorization": "USERS_API_AUTHORIZATION"}
+
+
+def export_credentials() -> dict[str, str]:
+    """Put `auth_headers()` into the environment for schemathesis; returns the variables."""
+    exported = {CREDENTIAL_VARIABLES[name]: value for name, value in auth_headers().items()}
+    os.environ.update(exported)
+    return exported
 
 
 def local_credentials(spec: Path = SPEC) -> LocalCredentials:
