@@ -198,8 +198,17 @@ def test_the_public_operation_needs_nothing(server: ServerProcess) -> None:
 def test_the_log_names_refusals_but_never_a_token_or_key(server: ServerProcess) -> None:
     token = token_for((READ,), exp=int(time.time()) - 60)
     requests.get(f"{server.url}/users", headers={**KEY, **bearer(token)}, timeout=10)
+    user = create_user(server, "Audited")
+    deleted = requests.delete(
+        f"{server.url}/users/{user['id']}",
+        headers={**KEY, **bearer(token_for((WRITE,)))},
+        timeout=10,
+    )
+    assert deleted.status_code == 204
     output = server.process.output()
     assert "401 UNAUTHORIZED (token expired)" in output
+    # The handler names the caller through utils.caller: the client id, nothing secret.
+    assert f"user {user['id']} deleted by client {CLIENT.client_id}" in output
     log = output.split("Serving openapi.yaml", 1)[1]  # after the banner, which lists the keys
     assert CLIENT.api_key not in log
     assert token not in log and token.split(".")[1] not in log
