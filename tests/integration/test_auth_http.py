@@ -107,7 +107,7 @@ def other_key_token(op: Op) -> str:
 
 def unsigned(op: Op) -> str:
     claims = access_token_claims(CREDENTIALS.issuer, CLIENT.client_id, (op.scope,))
-    return jwt.encode(claims, None, algorithm="none", headers={"kid": CREDENTIALS.key_id})
+    return jwt.encode(claims, "", algorithm="none", headers={"kid": CREDENTIALS.key_id})
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,7 @@ def token(
 def unsigned(**overrides: Any) -> str:
     """`alg: none`: a token anyone can forge."""
     claims = {**access_token_claims(ISSUER, CLIENT_ID, ("things/read",)), **overrides}
-    return jwt.encode(claims, None, algorithm="none", headers={"kid": KID})
+    return jwt.encode(claims, "", algorithm="none", headers={"kid": KID})
 
 
 def verifier() -> TokenVerifier:
