@@ -133,3 +133,21 @@ def test_bad_jwks_options_are_one_line_errors(args: list[str], words: str) -> No
     )
     assert result.returncode == 1
     assert words in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_local_jwks_is_served_and_verifies_the_minted_tokens() -> None:
+    stored = local_credentials()
+    pool_path = stored.issuer.split("/", 3)[3]  # https://host/<pool id> -> <pool id>
+    with codegen_server() as server:
+        documents = [
+            requests.get(f"{server.url}{path}", timeout=10)
+            for path in ("/.well-known/jwks.json", f"/{pool_path}/.well-known/jwks.json")
+        ]
+    assert all(d.status_code == 200 for d in documents)
+    assert documents[0].json() == documents[1].json() == stored.jwks()
+    assert "d" not in documents[0].json()["keys"][0]  # the public half only
+    key = jwt.PyJWK(documents[0].json()["keys"][0]).key
+    token = credentials().stdout.splitlines()[1].split("Bearer ", 1)[1]
+    claims = jwt.decode(token, key, algorithms=["RS256"], issuer=stored.issuer)
+    assert claims["token_use"] == "access"

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from codegen.clients import Client
 from codegen.model import Api
@@ -102,6 +103,9 @@ def build_auth(
             {credentials.clients[team.name].client_id for team in teams},
         )
         documents[JWKS_PATH] = _json_bytes(jwks)
+        # Also where Cognito publishes a pool's keys: `<issuer>/.well-known/jwks.json`, the
+        # issuer's path (`/<pool id>`) on this server.
+        documents[urlsplit(credentials.issuer).path + JWKS_PATH] = documents[JWKS_PATH]
         banner.insert(
             0,
             f"Authentication: tokens verified against this checkout's key ({credentials.path}, "
