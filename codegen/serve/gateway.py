@@ -56,6 +56,7 @@ contract_log = logging.getLogger("codegen.serve.contract")
 # API Gateway REST's payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 MAX_BODY_BYTES = 10 * 1024 * 1024
 LOCAL_GET_METHODS = frozenset({"GET", "HEAD"})
+CLIENT_ENVIRON_KEY = "codegen.serve.client"
 
 
 class _TooLarge(Exception):
@@ -116,13 +117,17 @@ class LocalGateway:
         # API Gateway names the request in every answer, its own and the Lambda's.
         response.headers["x-amzn-RequestId"] = request_id
         elapsed_ms = (time.perf_counter() - started) * 1000
+        # The client team whose verified API key came with the request: logs may name the
+        # caller, never its token or key.
+        team = environ.get(CLIENT_ENVIRON_KEY)
         request_log.info(
-            "%s %s %d %.1fms %s",
+            "%s %s %d %.1fms %s%s",
             request.method,
             raw_request_path(environ),
             response.status_code,
             elapsed_ms,
             request_id,
+            f" client={team}" if team else "",
         )
         return response(environ, start_response)
 
@@ -148,6 +153,8 @@ class LocalGateway:
             admitted = self._gatekeeper.admit(request.headers, security, request_id)
             if isinstance(admitted, Response):
                 return admitted
+            if admitted.api_key_client:
+                request.environ[CLIENT_ENVIRON_KEY] = admitted.api_key_client
             return self._invoke(request, body, route, found.path_parameters, request_id, admitted)
         mock = self.definition.mock(found.resource, request.method)
         if mock is None:

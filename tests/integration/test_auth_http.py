@@ -10,6 +10,7 @@ status and envelope (UNAUTHORIZED 401 `{"message": "Unauthorized"}`, INVALID_API
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -209,6 +210,8 @@ def test_the_log_names_refusals_but_never_a_token_or_key(server: ServerProcess) 
     assert "401 UNAUTHORIZED (token expired)" in output
     # The handler names the caller through utils.caller: the client id, nothing secret.
     assert f"user {user['id']} deleted by client {CLIENT.client_id}" in output
+    # The request line names the client team whose key came with the request.
+    assert re.search(rf"DELETE /users/{user['id']} 204 \S+ \S+ client=backoffice", output)
     log = output.split("Serving openapi.yaml", 1)[1]  # after the banner, which lists the keys
     assert CLIENT.api_key not in log
     assert token not in log and token.split(".")[1] not in log
