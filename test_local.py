@@ -229,6 +229,42 @@ def walk_the_api(walk: Walk) -> None:
     walk.call(get_user, user_event("GET", ada_id), 404, title="get the deleted user")
 
 
+def walk_the_gateway(walk: Walk) -> None:
+    """Authenticated calls through the local gateway, which verifies keys and tokens."""
+    from werkzeug.test import Client
+
+    from codegen.serve import create_app
+    from tests.support.credentials import auth_headers
+
+    app = create_app(ROOT)  # its own embedded moto DynamoDB, started here
+    try:
+        client = Client(app)
+        every = auth_headers()  # what `python -m codegen credentials` prints
+        reader = auth_headers(client="mobile")  # a team granted users/read only
+        new_user = {"name": "Katherine Johnson", "email": "katherine@example.com"}
+        calls: list[tuple[str, str, str, dict[str, str], Any, int]] = [
+            ("no credentials: the authorizer refuses", "POST", "/users", {}, new_user, 401),
+            ("token without users/write", "POST", "/users", reader, new_user, 401),
+            ("unknown API key", "GET", "/users", {**every, "x-api-key": "nope"}, None, 403),
+            ("authenticated create", "POST", "/users", every, new_user, 201),
+            ("authenticated list, read scope", "GET", "/users", reader, None, 200),
+        ]
+        for title, method, path, headers, body, status in calls:
+            response = client.open(path, method=method, headers=headers, json=body)
+            payload = response.get_json(silent=True)
+            cors = response.headers.get("Access-Control-Allow-Origin") == "*"
+            ok = response.status_code == status and cors
+            walk.calls += 1
+            walk.failures += not ok
+            verdict = "ok  " if ok else "FAIL"
+            print(f"{verdict} {method:6} {path:45} -> {response.status_code}  (via the gateway)")
+            print(f"     {title}")
+            if payload is not None:
+                print(f"     {json.dumps(payload)[:300]}")
+    finally:
+        app.close()
+
+
 def main() -> int:
     _prepare_environment()
     import boto3
@@ -247,6 +283,8 @@ def main() -> int:
             walk_the_api(walk)
         finally:
             dynamodb.clear_cache()
+    print("\nThrough the local API Gateway, which verifies API keys and access tokens:\n")
+    walk_the_gateway(walk)
     print(f"\n{walk.calls - walk.failures}/{walk.calls} responses as expected")
     return 1 if walk.failures else 0
 

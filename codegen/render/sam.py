@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.render import templating
+from codegen.render import auth_template, templating
 from codegen.render.apigw import (
     API_LOGICAL_ID,
-    USER_POOL_PARAMETER,
     definition_body,
 )
 from codegen.render.cfn_yaml import dump_yaml
@@ -121,6 +120,8 @@ def build_template(api: Api) -> dict[str, Any]:
         _add(resources, SECRETS_KEY, _secrets_key(), "/x-codegen/secrets")
     for secret in api.secrets:
         _add(resources, secret.logical_id, _secret(secret), "/x-codegen/secrets")
+    for logical_id, resource in auth_template.resources(api, API_LOGICAL_ID).items():
+        _add(resources, logical_id, resource, "/x-codegen/clients")
     outputs: dict[str, Any] = {
         "ApiUrl": {
             "Description": "Base URL of the API stage",
@@ -135,6 +136,7 @@ def build_template(api: Api) -> dict[str, Any]:
             "Description": f"Name of the DynamoDB table {table.logical_id}",
             "Value": _ref(table.logical_id),
         }
+    outputs.update(auth_template.outputs(api))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -143,7 +145,8 @@ def build_template(api: Api) -> dict[str, Any]:
         "Conditions": {
             RESERVED_CONCURRENCY_CONDITION: {
                 "Fn::Not": [{"Fn::Equals": [_ref(RESERVED_CONCURRENCY_PARAMETER), NO_RESERVATION]}]
-            }
+            },
+            **auth_template.conditions(api),
         },
         "Globals": {"Function": _function_globals(api)},
         "Resources": resources,
@@ -162,12 +165,7 @@ def _parameters(api: Api) -> dict[str, Any]:
             "x this is needed)",
         }
     }
-    if any(scheme.kind == "cognito" for scheme in api.security_schemes):
-        parameters[USER_POOL_PARAMETER] = {
-            "Type": "String",
-            "AllowedPattern": r"arn:aws[a-zA-Z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/.+",
-            "Description": "ARN of the Amazon Cognito user pool whose tokens the API accepts",
-        }
+    parameters.update(auth_template.parameters(api))
     return parameters
 
 
@@ -246,8 +244,8 @@ def _auth(api: Api) -> dict[str, Any]:
     (`<Api>UsagePlan`, `<Api>ApiKey`, `<Api>UsagePlanKey`) and attaches the stage; the
     methods' apiKeyRequired comes from the DefinitionBody's `security`.
     """
-    if not any(op.api_key_required for op in api.operations):
-        return {}
+    if api.clients or not any(op.api_key_required for op in api.operations):
+        return {}  # declared client teams get a key and plan each (codegen.render.auth_template)
     return {
         "Auth": {
             "UsagePlan": {

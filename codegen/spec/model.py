@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from codegen.spec.clients import Client
 from codegen.spec.errors import join_pointer
 from codegen.spec.http import JSON_MEDIA_TYPE
 
@@ -191,6 +192,7 @@ class Api:
     operations: tuple[Operation, ...]
     tables: tuple[Table, ...] = field(default=())
     secrets: tuple[Secret, ...] = field(default=())
+    clients: tuple[Client, ...] = field(default=())  # x-codegen.clients (codegen.spec.clients)
 
     @property
     def security_schemes(self) -> tuple[SecurityScheme, ...]:

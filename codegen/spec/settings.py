@@ -13,6 +13,7 @@ from codegen.spec.model import (
     Table,
     TableAccess,
 )
+from codegen.spec.objects import checked_object
 
 DYNAMODB_ACTIONS = frozenset(
     {
@@ -31,7 +32,7 @@ DYNAMODB_ACTIONS = frozenset(
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
 # The keys of the root `x-codegen` object: anything else is most likely a typo of one of
 # them (`secret:`, `table:`), which would otherwise be silently ignored.
-CODEGEN_KEYS = frozenset({"tables", "secrets"})
+CODEGEN_KEYS = frozenset({"tables", "secrets", "clients"})
 # AWS::SecretsManager::Secret `Description`: "Maximum: 2048" characters.
 MAX_SECRET_DESCRIPTION = 2048
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+\Z")
@@ -61,7 +62,7 @@ def parse_tables(settings: Mapping[str, Any]) -> tuple[Table, ...]:
         pointer = join_pointer("/x-codegen/tables", logical_id)
         if not _LOGICAL_ID.match(logical_id):
             raise SpecError(f"table id {logical_id!r} must be alphanumeric", pointer)
-        spec = _object(raw, pointer, {"partitionKey", "sortKey", "environment"})
+        spec = checked_object(raw, pointer, {"partitionKey", "sortKey", "environment"})
         environment = _environment(spec, pointer, "TABLE_NAME", seen_environment)
         if "partitionKey" not in spec:
             raise SpecError("partitionKey is required", pointer)
@@ -101,7 +102,7 @@ def parse_secrets(settings: Mapping[str, Any], tables: tuple[Table, ...]) -> tup
                 "template resources need distinct ids",
                 pointer,
             )
-        spec = _object(raw, pointer, {"environment", "description"})
+        spec = checked_object(raw, pointer, {"environment", "description"})
         environment = _environment(spec, pointer, "CURSOR_SECRET", seen_environment)
         description = spec.get("description", "")
         if not isinstance(description, str) or len(description) > MAX_SECRET_DESCRIPTION:
@@ -133,7 +134,7 @@ def _environment(spec: Mapping[str, Any], pointer: str, example: str, seen: dict
 
 
 def _key(raw: Any, pointer: str) -> KeyAttribute:
-    spec = _object(raw, pointer, {"name", "type"})
+    spec = checked_object(raw, pointer, {"name", "type"})
     name, kind = spec.get("name"), spec.get("type")
     if not isinstance(name, str) or not name:
         raise SpecError("key name must be a non-empty string", join_pointer(pointer, "name"))
@@ -153,7 +154,7 @@ def parse_table_access(
     result: list[TableAccess] = []
     for index, entry in enumerate(entries):
         entry_pointer = join_pointer(where, index) if isinstance(raw, list) else where
-        spec = _object(entry, entry_pointer, {"table", "actions"})
+        spec = checked_object(entry, entry_pointer, {"table", "actions"})
         table = spec.get("table")
         if table not in table_ids:
             raise SpecError(
@@ -174,15 +175,3 @@ def parse_table_access(
                 )
         result.append(TableAccess(table=str(table), actions=tuple(str(a) for a in actions)))
     return tuple(result)
-
-
-def _object(raw: Any, pointer: str, allowed: set[str]) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise SpecError("must be an object", pointer)
-    for key in raw:
-        if key not in allowed:
-            raise SpecError(
-                f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
-                join_pointer(pointer, key),
-            )
-    return raw

@@ -53,9 +53,23 @@ def test_our_spec_tables_and_bodies() -> None:
         "/paths/~1users/post/requestBody/content/application~1json/schema"
     )
     statuses = [r.status for r in create.responses]
-    assert statuses[:5] == ["201", "400", "409", "413", "415"] and "500" in statuses
+    assert statuses[:7] == ["201", "400", "401", "403", "409", "413", "415"]
+    assert "500" in statuses
     assert create.responses[0].headers == {"Location": {"type": "string"}}
-    assert all(op.security == () for op in api.operations)  # our API has no security
+    # /hello is public; each /users operation needs a token with its scope and a key.
+    scopes = {
+        op.operation_id: (op.authorizer.scopes if op.authorizer else None) for op in api.operations
+    }
+    assert scopes == {
+        "hello": None,
+        "listUsers": ("users/read",),
+        "getUser": ("users/read",),
+        "createUser": ("users/write",),
+        "updateUser": ("users/write",),
+        "deleteUser": ("users/write",),
+    }
+    assert [op.api_key_required for op in api.operations] == [False, *[True] * 5]
+    assert [client.name for client in api.clients] == ["mobile", "backoffice"]
 
 
 def test_handler_names_derived_from_tag_and_operation_id() -> None:

@@ -166,8 +166,11 @@ def test_reserved_concurrency_is_a_parameter_that_reserves_nothing_by_default(
     }
 
 
-def test_no_cognito_parameter_or_usage_plan_without_security(sam: dict[str, Any]) -> None:
-    assert USER_POOL_PARAMETER not in sam["Parameters"]
+def test_client_teams_replace_sams_single_usage_plan(sam: dict[str, Any]) -> None:
+    # The spec secures /users with a token and declares client teams: the pool is a
+    # parameter (empty: the stack creates one), and each team has its own key and plan
+    # (tests/codegen/test_auth_template.py), so SAM's one PER_API plan is not rendered.
+    assert sam["Parameters"][USER_POOL_PARAMETER]["Default"] == ""
     assert "Auth" not in sam["Resources"][API_LOGICAL_ID]["Properties"]
 
 
