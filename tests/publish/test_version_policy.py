@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,13 @@ def test_against_published_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "/paths/~1users~1{id}/delete/summary" in captured.out
     assert "bump it" in captured.err
 
-    bumped = spec.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.0.1", 1)
+    # A patch bump of whatever version the spec is at.
+    bumped = re.sub(
+        r"(\n  version: \d+\.\d+\.)(\d+)",
+        lambda m: f"{m.group(1)}{int(m.group(2)) + 1}",
+        spec.read_text(encoding="utf-8"),
+        count=1,
+    )
     spec.write_text(bumped, encoding="utf-8")
     assert diff_main(["--against-published", "--spec", str(spec)]) == 0
 
