@@ -1,4 +1,5 @@
-"""DELETE /users/{id}: 204, or 404 if there was no such user (decided by the delete itself)."""
+"""DELETE /users/{id}: 204 (the user and its email claim are gone), 404 if there was no
+such user, 503 when DynamoDB is busy."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from generated.operations.delete_user import validate
 from generated.runtime import Response, guarded
-from users import service
-from utils.dynamodb import get_table
+from users import service, store
+from users.errors import USER_NOT_FOUND, DomainError
 from utils.events import path_parameter
 from utils.response import error, success
 
@@ -19,8 +20,10 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
     if isinstance(request, dict):
         # No id at all is no such user, not a malformed one (see users.get_user).
         if path_parameter(event, "id") is None:
-            return error(service.USER_NOT_FOUND, 404)
+            return error(USER_NOT_FOUND, 404)
         return request
-    if not service.delete_user(get_table(), request.id):
-        return error(service.USER_NOT_FOUND, 404)
+    try:
+        service.delete_user(store.current(), request.id)
+    except DomainError as refused:
+        return error(refused.message, refused.status, refused.headers)
     return success(None, 204)

@@ -41,3 +41,17 @@ def client_path(event: Mapping[str, Any]) -> str:
         if isinstance(candidate, str) and candidate.startswith("/"):
             return candidate.rstrip("/")
     return ""
+
+
+def caller_id(event: Mapping[str, Any], anonymous: str) -> str:
+    """Who is calling, for scoping per-client state such as idempotency keys.
+
+    With a Cognito user pools authorizer, API Gateway passes the token's claims as
+    `requestContext.authorizer.claims`; an access token's `client_id` names the client
+    application. Without authentication every caller is `anonymous`.
+    """
+    context = event.get("requestContext")
+    authorizer = context.get("authorizer") if isinstance(context, Mapping) else None
+    claims = authorizer.get("claims") if isinstance(authorizer, Mapping) else None
+    client = claims.get("client_id") if isinstance(claims, Mapping) else None
+    return client if isinstance(client, str) and client else anonymous
