@@ -10,6 +10,7 @@ read-then-write whose write is unconditioned (users.emails).
 from __future__ import annotations
 
 import logging
+import random
 import time
 import uuid
 from collections.abc import Mapping
@@ -35,9 +36,14 @@ if TYPE_CHECKING:
 
 KEY_NAMES = ("id",)
 EDITABLE_FIELDS = ("name", "email")
-# Reads-then-transactions that lost a race to another write are retried this many times
-# in all before answering 503 (each round is a consistent read and one transaction).
-MAX_TRANSACTION_TRIES = 3
+# A transaction cancelled by contention (TransactionConflict, throttling) or, for
+# read-then-transact writes, by a change since the read, is tried this many times in all
+# before answering 503. Worst case, the pauses add up to about 0.05 * (2**5 - 1) = 1.55 s
+# (each at most MAX_PAUSE_SECONDS), within the function timeout with the SDK's own
+# retries (tests/utils/test_dynamodb.py budgets those).
+MAX_TRANSACTION_TRIES = 6
+FIRST_PAUSE_SECONDS = 0.05
+MAX_PAUSE_SECONDS = 0.8
 _LOG = logging.getLogger(__name__)
 
 
@@ -158,26 +164,52 @@ def _put_user(
     ]
     if completion is not None:
         actions.append(completion)
-    try:
-        transact_write(store.users, actions, token)
-    except TransactionCancelled as cancelled:
-        # Our id is a fresh uuid4 and the item carries this request's timestamps: if it is
-        # stored, the transaction committed on an earlier attempt whose answer was lost,
-        # and botocore's retry met our own writes. DynamoDB answers such a retry with
-        # success thanks to ClientRequestToken; moto ignores the token, so check anyway.
-        if cancelled.failed(0) and get_item(store.users, {"id": user["id"]}) == user:
+    for attempt in range(MAX_TRANSACTION_TRIES):
+        try:
+            transact_write(store.users, actions, _attempt_token(token, attempt))
+        except TransactionCancelled as cancelled:
+            # Our id is a fresh uuid4 and the item carries this request's timestamps: if
+            # it is stored, the transaction committed on an earlier attempt whose answer
+            # was lost, and botocore's retry met our own writes. DynamoDB answers such a
+            # retry with success thanks to ClientRequestToken; moto ignores the token.
+            if cancelled.failed(0) and get_item(store.users, {"id": user["id"]}) == user:
+                return
+            if cancelled.failed(1):
+                raise EmailTaken() from cancelled
+            if cancelled.failed(0):
+                raise UserExists() from cancelled  # a uuid4 collision: retrying is safe
+            if cancelled.failed(2):  # our lock expired and another request took the key
+                raise RequestInFlight() from cancelled
+            if not cancelled.busy:
+                raise
+        except TransactionBusy:
+            pass
+        else:
             return
-        if cancelled.failed(1):
-            raise EmailTaken() from cancelled
-        if cancelled.busy:
-            raise Busy() from cancelled
-        if cancelled.failed(2):  # our lock expired and another request took the key
-            raise RequestInFlight() from cancelled
-        if cancelled.failed(0):
-            raise UserExists() from cancelled  # a uuid4 collision: retrying is safe
-        raise
-    except TransactionBusy as busy:
-        raise Busy() from busy
+        _pause(attempt)
+    raise Busy()
+
+
+def _attempt_token(token: str, attempt: int) -> str:
+    """The ClientRequestToken of our `attempt`-th try (at most 36 characters). botocore's
+    own retries of one try resend its token; a new try after a cancellation is a new
+    request, so it gets a token of its own."""
+    return token if attempt == 0 else f"{token[:32]}-r{attempt:02d}"
+
+
+def _pause(attempt: int) -> None:
+    """Exponential backoff with full jitter before trying a cancelled transaction again
+    (AWS Architecture Blog, "Exponential Backoff and Jitter"). botocore does not retry a
+    TransactionConflict: it is a TransactionCanceledException, and the other transaction
+    on the item (another request for the same email) usually finishes within milliseconds,
+    after which our retry gets a definite answer (a 409, say) instead of a 503."""
+    if attempt + 1 < MAX_TRANSACTION_TRIES:  # no pause before giving up
+        time.sleep(random.uniform(0, pause_limit(attempt)))
+
+
+def pause_limit(attempt: int) -> float:
+    """The longest pause after try number `attempt` (from 0)."""
+    return min(MAX_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2**attempt)
 
 
 def _abandon_quietly(store: Store, attempt: idempotency.Attempt) -> None:
@@ -235,7 +267,7 @@ def update_user(store: Store, user_id: str, changes: Mapping[str, Any]) -> User:
             raise UserNotFound()
         return to_user(item)
     keep_old_claim = False
-    for _ in range(MAX_TRANSACTION_TRIES):
+    for attempt in range(MAX_TRANSACTION_TRIES):
         current = get_item(store.users, {"id": user_id})
         if current is None:
             raise UserNotFound()
@@ -258,12 +290,13 @@ def update_user(store: Store, user_id: str, changes: Mapping[str, Any]) -> User:
                 # (duplicates; see ops/email_claims.py). Leave their claim alone.
                 keep_old_claim = True
                 continue
-            if cancelled.busy:
-                raise Busy() from cancelled
-            raise
-        except TransactionBusy as busy:
-            raise Busy() from busy
-        return to_user({**current, **new})
+            if not cancelled.busy:
+                raise
+        except TransactionBusy:
+            pass
+        else:
+            return to_user({**current, **new})
+        _pause(attempt)
     raise Busy()  # lost the race MAX_TRANSACTION_TRIES times: let the client retry
 
 
@@ -298,7 +331,7 @@ def delete_user(store: Store, user_id: str) -> None:
     ClientRequestToken; DynamoDB answers the retry with the first success.
     """
     keep_claim = False
-    for _ in range(MAX_TRANSACTION_TRIES):
+    for attempt in range(MAX_TRANSACTION_TRIES):
         current = get_item(store.users, {"id": user_id})
         if current is None:
             raise UserNotFound()
@@ -323,10 +356,11 @@ def delete_user(store: Store, user_id: str) -> None:
             if cancelled.failed(1):  # another user's claim (duplicates from before claims)
                 keep_claim = True
                 continue
-            if cancelled.busy:
-                raise Busy() from cancelled
-            raise
-        except TransactionBusy as busy:
-            raise Busy() from busy
-        return
+            if not cancelled.busy:
+                raise
+        except TransactionBusy:
+            pass
+        else:
+            return
+        _pause(attempt)
     raise Busy()

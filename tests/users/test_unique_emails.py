@@ -140,12 +140,11 @@ def test_a_duplicate_from_before_claims_leaves_the_other_users_claim(store: Stor
 # -- CancellationReasons by position, injected (moto cannot be made to conflict) -------
 
 
-def test_a_transaction_conflict_is_503_with_retry_after(store: Store) -> None:
+def test_a_transaction_conflict_that_lasts_is_503_with_retry_after(store: Store) -> None:
     body = {"name": "Ada", "email": "ada@example.com"}
     client = store.users.meta.client
-    with faults.answered_with(
-        client, "TransactWriteItems", [faults.cancelled(None, "TransactionConflict")]
-    ):
+    conflicts = [faults.cancelled(None, "TransactionConflict")] * service.MAX_TRANSACTION_TRIES
+    with faults.answered_with(client, "TransactWriteItems", conflicts):
         response = invoke(create_user.handler, api_event("POST", "/users", body=body))
     assert response["statusCode"] == 503
     assert int(response["headers"]["Retry-After"]) >= 1
@@ -159,10 +158,9 @@ def test_a_transaction_conflict_is_503_with_retry_after(store: Store) -> None:
 )
 def test_throttling_inside_a_transaction_is_busy(store: Store, reasons: tuple[Any, ...]) -> None:
     user = _create(store, "ada@example.com")
+    throttled = [faults.cancelled(*reasons)] * service.MAX_TRANSACTION_TRIES
     with (
-        faults.answered_with(
-            store.users.meta.client, "TransactWriteItems", [faults.cancelled(*reasons)]
-        ),
+        faults.answered_with(store.users.meta.client, "TransactWriteItems", throttled),
         pytest.raises(Busy),
     ):
         service.update_user(store, user["id"], {"email": "new@example.com"})
@@ -216,3 +214,15 @@ def test_a_lost_answer_after_commit_is_still_one_user(store: Store) -> None:
     assert statuses == [200, 400]  # moto re-ran it and cancelled it
     assert store.users.scan()["Items"] == [user]
     assert _claims(store) == {"ada@example.com": user["id"]}
+
+
+def test_the_pauses_between_tries_stay_well_within_the_function_timeout() -> None:
+    pauses = sum(service.pause_limit(n) for n in range(service.MAX_TRANSACTION_TRIES - 1))
+    assert 1.0 <= pauses <= 2.0  # long enough to outlast a conflict, short against 10 s
+
+
+def test_a_conflict_that_clears_is_retried_not_503(store: Store) -> None:
+    conflict = faults.cancelled(None, "TransactionConflict")
+    with faults.answered_with(store.users.meta.client, "TransactWriteItems", [conflict] * 2):
+        user = _create(store, "ada@example.com")
+    assert store.users.scan()["Items"] == [user]
