@@ -209,7 +209,7 @@ def _pause(attempt: int) -> None:
 
 def pause_limit(attempt: int) -> float:
     """The longest pause after try number `attempt` (from 0)."""
-    return min(MAX_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2**attempt)
+    return float(min(MAX_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2.0**attempt))
 
 
 def _abandon_quietly(store: Store, attempt: idempotency.Attempt) -> None:

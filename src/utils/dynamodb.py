@@ -47,6 +47,20 @@ CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
 )
 
+# Local runs only: Amazon DynamoDB Local (a JVM) on a busy laptop or CI runner can take
+# longer than 1 s to answer a burst of concurrent transactions, which would turn into
+# 503s that say nothing about the code. The template never sets it, so deployed
+# functions keep the budgeted 1 s (tests/utils/test_dynamodb.py).
+READ_TIMEOUT_VARIABLE = "DYNAMODB_READ_TIMEOUT_SECONDS"
+
+
+def _client_config() -> Config:
+    override = os.environ.get(READ_TIMEOUT_VARIABLE)
+    if not override:
+        return CLIENT_CONFIG
+    return CLIENT_CONFIG.merge(Config(read_timeout=float(override)))
+
+
 _lock = threading.Lock()
 _session: boto3.session.Session | None = None  # keeps the parsed service model
 _resource: DynamoDBServiceResource | None = None
@@ -103,7 +117,7 @@ def _new_table(name: str) -> Table:
     try:
         if _resource is None:
             _session = _session or boto3.session.Session()
-            _resource = _session.resource("dynamodb", config=CLIENT_CONFIG)
+            _resource = _session.resource("dynamodb", config=_client_config())
         return _resource.Table(name)
     finally:
         if not _gc_frozen:
