@@ -47,6 +47,14 @@ class RequestInFlight(DomainError):
     message = "A request with this Idempotency-Key is still in progress; retry later"
 
 
+class CreatedUserGone(DomainError):
+    """The Idempotency-Key's create completed, but that user has since been deleted: a
+    201 pointing at a missing user would say "created" about nothing."""
+
+    status = 409
+    message = "The user created with this Idempotency-Key has since been deleted"
+
+
 class KeyReused(DomainError):
     """The Idempotency-Key was first used with another body (IETF draft
     "The Idempotency-Key HTTP Header Field": 422 for a reused key)."""

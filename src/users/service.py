@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from users import emails, idempotency
-from users.errors import Busy, EmailTaken, RequestInFlight, UserExists, UserNotFound
+from users.errors import (
+    Busy,
+    CreatedUserGone,
+    EmailTaken,
+    RequestInFlight,
+    UserExists,
+    UserNotFound,
+)
 from users.store import Store
 from utils.dynamodb import (
     TransactionBusy,
@@ -112,8 +119,9 @@ def create_user(
     """Store a new user from the validated `NewUser` body, with its email claim.
 
     With an `idempotency_key`, a repeat of a completed create by the same caller with the
-    same body returns the first result and creates nothing (users.idempotency). Raises
-    EmailTaken, KeyReused, RequestInFlight or Busy.
+    same body returns the first result and creates nothing (users.idempotency), unless
+    that user has been deleted since. Raises EmailTaken, KeyReused, RequestInFlight,
+    CreatedUserGone or Busy.
     """
     now = utc_now()
     user = User(
@@ -129,7 +137,10 @@ def create_user(
         return created
     begun = idempotency.begin(store.idempotency, caller, idempotency_key, fields)
     if isinstance(begun, idempotency.Replay):
-        return Created(to_user(begun.response["user"]), str(begun.response["location"]))
+        replayed = to_user(begun.response["user"])
+        if get_item(store.users, {"id": replayed["id"]}) is None:
+            raise CreatedUserGone()
+        return Created(replayed, str(begun.response["location"]))
     response = {"user": dict(user), "location": created.location}
     try:
         _put_user(

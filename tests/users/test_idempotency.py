@@ -57,6 +57,17 @@ def test_a_retry_gets_the_first_201_and_creates_nothing(store: Store) -> None:
     assert 0 < int(record["expires_at"]) - time.time() <= idempotency.RETENTION_SECONDS
 
 
+def test_a_replay_after_the_user_was_deleted_is_409_not_a_dead_201(store: Store) -> None:
+    first = body_of(_post(ADA))
+    service.delete_user(store, first["id"])
+    replay = _post(ADA)
+    assert replay["statusCode"] == 409
+    assert body_of(replay) == {
+        "message": "The user created with this Idempotency-Key has since been deleted"
+    }
+    assert _users(store) == []
+
+
 def test_the_same_key_with_another_body_is_422(store: Store) -> None:
     assert _post(ADA)["statusCode"] == 201
     response = _post({**ADA, "name": "Ada L"})
