@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 import uuid
@@ -48,19 +47,7 @@ VARIANTS = (
 def run(settings: config.Settings, log: Log) -> list[TransactionCost]:
     log("transaction: a create's added cost against a plain put (moto in-process)")
     payload = json.dumps({"seed": settings.seed, "rounds": settings.warm_rounds})
-    completed = subprocess.run(
-        [config.python(), "-m", "bench.transaction", payload],
-        cwd=str(config.ROOT),
-        env=config.child_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if completed.returncode != 0:
-        tail = completed.stderr.strip().splitlines()[-5:]
-        raise RuntimeError("transaction child failed: " + " | ".join(tail))
-    rows = json.loads(completed.stdout.strip().splitlines()[-1])
+    rows = json.loads(config.run_child("bench.transaction", payload, timeout=900))
     return [TransactionCost(**row) for row in rows]
 
 

@@ -28,7 +28,6 @@ from users.errors import (
 )
 from users.store import Store
 from utils.dynamodb import (
-    TransactionBusy,
     TransactionCancelled,
     get_item,
     scan_page,
@@ -176,29 +175,35 @@ def _put_user(
     if completion is not None:
         actions.append(completion)
     for attempt in range(MAX_TRANSACTION_TRIES):
-        try:
-            transact_write(store.users, actions, _attempt_token(token, attempt))
-        except TransactionCancelled as cancelled:
-            # Our id is a fresh uuid4 and the item carries this request's timestamps: if
-            # it is stored, the transaction committed on an earlier attempt whose answer
-            # was lost, and botocore's retry met our own writes. DynamoDB answers such a
-            # retry with success thanks to ClientRequestToken; moto ignores the token.
-            if cancelled.failed(0) and get_item(store.users, {"id": user["id"]}) == user:
-                return
-            if cancelled.failed(1):
-                raise EmailTaken() from cancelled
-            if cancelled.failed(0):
-                raise UserExists() from cancelled  # a uuid4 collision: retrying is safe
-            if cancelled.failed(2):  # our lock expired and another request took the key
-                raise RequestInFlight() from cancelled
-            if not cancelled.busy:
-                raise
-        except TransactionBusy:
-            pass
-        else:
+        cancelled = _commit(store, actions, _attempt_token(token, attempt))
+        if cancelled is None:
             return
+        # Our id is a fresh uuid4 and the item carries this request's timestamps: if it is
+        # stored, the transaction committed on an earlier attempt whose answer was lost,
+        # and botocore's retry met our own writes. DynamoDB answers such a retry with
+        # success thanks to ClientRequestToken; moto ignores the token, so check anyway.
+        if cancelled.failed(0) and get_item(store.users, {"id": user["id"]}) == user:
+            return
+        if cancelled.failed(1):
+            raise EmailTaken() from cancelled
+        if cancelled.failed(0):
+            raise UserExists() from cancelled  # a uuid4 collision: retrying is safe
+        if cancelled.failed(2):  # our lock expired and another request took the key
+            raise RequestInFlight() from cancelled
+        if not cancelled.busy:
+            raise cancelled
         _pause(attempt)
     raise Busy()
+
+
+def _commit(store: Store, actions: list[dict[str, Any]], token: str) -> TransactionCancelled | None:
+    """Run one transaction: None if it committed, else why it was cancelled (positions of
+    `reasons` follow `actions`; `busy`: contention, worth another try)."""
+    try:
+        transact_write(store.users, actions, token)
+    except TransactionCancelled as cancelled:
+        return cancelled
+    return None
 
 
 def _attempt_token(token: str, attempt: int) -> str:
@@ -289,24 +294,20 @@ def update_user(store: Store, user_id: str, changes: Mapping[str, Any]) -> User:
             actions.append(emails.put_claim(store.emails, fields["email"], user_id))
             if not keep_old_claim:
                 actions.append(emails.release_claim(store.emails, current["email"], user_id))
-        try:
-            transact_write(store.users, actions, new_user_id())
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(0):  # changed or deleted since the read: read again
-                continue
-            if cancelled.failed(1):
-                raise EmailTaken() from cancelled
-            if cancelled.failed(2):
-                # Another user holds the old email's claim: data from before claims
-                # (duplicates; see ops/email_claims.py). Leave their claim alone.
-                keep_old_claim = True
-                continue
-            if not cancelled.busy:
-                raise
-        except TransactionBusy:
-            pass
-        else:
+        cancelled = _commit(store, actions, new_user_id())
+        if cancelled is None:
             return to_user({**current, **new})
+        if cancelled.failed(0):  # changed or deleted since the read: read again
+            continue
+        if cancelled.failed(1):
+            raise EmailTaken() from cancelled
+        if cancelled.failed(2):
+            # Another user holds the old email's claim: data from before claims
+            # (duplicates; see ops/email_claims.py). Leave their claim alone.
+            keep_old_claim = True
+            continue
+        if not cancelled.busy:
+            raise cancelled
         _pause(attempt)
     raise Busy()  # lost the race MAX_TRANSACTION_TRIES times: let the client retry
 
@@ -359,19 +360,15 @@ def delete_user(store: Store, user_id: str) -> None:
         ]
         if not keep_claim:
             actions.append(emails.release_claim(store.emails, current["email"], user_id))
-        try:
-            transact_write(store.users, actions, new_user_id())
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(0):
-                continue
-            if cancelled.failed(1):  # another user's claim (duplicates from before claims)
-                keep_claim = True
-                continue
-            if not cancelled.busy:
-                raise
-        except TransactionBusy:
-            pass
-        else:
+        cancelled = _commit(store, actions, new_user_id())
+        if cancelled is None:
             return
+        if cancelled.failed(0):  # changed since the read: read again
+            continue
+        if cancelled.failed(1):  # another user's claim (duplicates from before claims)
+            keep_claim = True
+            continue
+        if not cancelled.busy:
+            raise cancelled
         _pause(attempt)
     raise Busy()

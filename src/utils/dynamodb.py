@@ -337,11 +337,14 @@ CONDITION_FAILED = "ConditionalCheckFailed"
 class TransactionCancelled(Exception):
     """TransactWriteItems wrote nothing. `reasons[i]` is the code of action i
     (`ConditionalCheckFailed`, `TransactionConflict`, ...; None for an action that was
-    fine): DynamoDB aligns CancellationReasons with the actions by position."""
+    fine): DynamoDB aligns CancellationReasons with the actions by position.
+    `in_progress`: a transaction with the same ClientRequestToken is still running
+    (TransactionInProgressException), so there are no reasons yet."""
 
-    def __init__(self, reasons: tuple[str | None, ...]) -> None:
-        super().__init__(f"transaction cancelled: {reasons}")
+    def __init__(self, reasons: tuple[str | None, ...], in_progress: bool = False) -> None:
+        super().__init__(f"transaction cancelled: {reasons or 'in progress'}")
         self.reasons = reasons
+        self.in_progress = in_progress
 
     def failed(self, position: int) -> bool:
         """Did the condition of action `position` fail?"""
@@ -350,16 +353,12 @@ class TransactionCancelled(Exception):
     @property
     def busy(self) -> bool:
         """Cancelled by contention or throttling rather than by a condition: retry later."""
-        return any(reason in _BUSY_REASONS for reason in self.reasons)
-
-
-class TransactionBusy(Exception):
-    """The transaction could not run now (a transaction with the same ClientRequestToken
-    is still in progress): retry later."""
+        return self.in_progress or any(reason in _BUSY_REASONS for reason in self.reasons)
 
 
 def transact_write(table: Table, actions: list[dict[str, Any]], token: str) -> None:
-    """One TransactWriteItems: every action or none. Raises TransactionCancelled.
+    """One TransactWriteItems: every action or none. Raises TransactionCancelled, and
+    ClientError for anything else (throttling of the call itself: see generated.runtime).
 
     Through the resource's client, which boto3 gives its high-level serialisation: the
     actions carry plain Python values like the Table methods do. `token` is the
@@ -385,7 +384,7 @@ def transact_write(table: Table, actions: list[dict[str, Any]], token: str) -> N
                 )
             ) from exc
         if code == "TransactionInProgressException":
-            raise TransactionBusy(str(error.get("Message", ""))) from exc
+            raise TransactionCancelled((), in_progress=True) from exc
         raise
 
 

@@ -226,3 +226,10 @@ def test_a_conflict_that_clears_is_retried_not_503(store: Store) -> None:
     with faults.answered_with(store.users.meta.client, "TransactWriteItems", [conflict] * 2):
         user = _create(store, "ada@example.com")
     assert store.users.scan()["Items"] == [user]
+
+
+def test_a_transaction_still_in_progress_under_our_token_is_tried_again(store: Store) -> None:
+    in_progress = faults.Fault(400, "TransactionInProgressException", "Transaction in progress")
+    with faults.answered_with(store.users.meta.client, "TransactWriteItems", [in_progress]):
+        user = _create(store, "ada@example.com")
+    assert store.users.scan()["Items"] == [user]
