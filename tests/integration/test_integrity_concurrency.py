@@ -67,15 +67,7 @@ def _all_at_once(count: int, call: Callable[[int], Any]) -> list[Any]:
 
 
 def _scan(ddb_local: DynamoDBLocal, variable: str) -> list[dict[str, Any]]:
-    table = ddb_local.resource().Table(TABLES[variable])
-    items: list[dict[str, Any]] = []
-    arguments: dict[str, Any] = {"ConsistentRead": True}
-    while True:
-        page = table.scan(**arguments)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return ddb_local.items(TABLES[variable])
 
 
 def assert_invariants(ddb_local: DynamoDBLocal) -> None:
