@@ -4,9 +4,10 @@
 
 Starts moto's DynamoDB in this process, creates the tables `template.yaml` declares (with
 codegen.serve.dynamodb_tables, as the local server does), then walks through the API: the
-happy path of every endpoint and the usual mistakes (missing fields, bad email, unknown id,
-bad limit, malformed JSON, forged cursor). Each response is printed; the exit status is 1
-if any of them is not what the walk expects, else 0.
+happy path of every endpoint, unique emails and Idempotency-Key retries, and the usual
+mistakes (missing fields, bad email, unknown id, bad limit, malformed JSON, forged cursor).
+Each response is printed; the exit status is 1 if any of them is not what the walk
+expects, else 0.
 
 Importing this module does nothing: everything happens in `main()`.
 """
@@ -147,7 +148,7 @@ def walk_the_api(walk: Walk) -> None:
         api_event("GET", "/users"),
         200,
         lambda b: b["count"] == 2 and b["next_token"] is None,
-        title="list, default limit",
+        title="list, default limit (never an email claim)",
     )
     walk.call(
         update_user,
@@ -155,6 +156,49 @@ def walk_the_api(walk: Walk) -> None:
         200,
         lambda b: b["email"] == "ada@lovelace.example" and b["name"] == "Ada Lovelace",
         title="change the email only",
+    )
+
+    # Unique emails (compared case-insensitively) and safely retried creates.
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body={"name": "Grace", "email": "GRACE@example.com"}),
+        409,
+        lambda b: b == {"message": "Email already in use"},
+        title="create with another user's email, in another case",
+    )
+    walk.call(
+        update_user,
+        user_event("PATCH", ada_id, {"email": "grace@example.com"}),
+        409,
+        title="change the email to another user's",
+    )
+    walk.call(
+        update_user,
+        user_event("PATCH", ada_id, {"email": "ADA@lovelace.example"}),
+        200,
+        lambda b: b["email"] == "ADA@lovelace.example",
+        title="change the email to itself in another case",
+    )
+    keyed = {"Idempotency-Key": "local-walk-1"}
+    alan = {"name": "Alan Turing", "email": "alan@example.com"}
+    first_alan = walk.call(
+        create_user,
+        api_event("POST", "/users", body=alan, headers=keyed),
+        201,
+        title="create with an Idempotency-Key",
+    )
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body=alan, headers=keyed),
+        201,
+        lambda b: b == first_alan,
+        title="the same request again: the first answer, nothing created",
+    )
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body={**alan, "name": "Alan"}, headers=keyed),
+        422,
+        title="the same key with another body",
     )
 
     # Mistakes.
@@ -227,6 +271,12 @@ def walk_the_api(walk: Walk) -> None:
     walk.call(delete_user, user_event("DELETE", ada_id), 204, title="delete")
     walk.call(delete_user, user_event("DELETE", ada_id), 404, title="delete again")
     walk.call(get_user, user_event("GET", ada_id), 404, title="get the deleted user")
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body={"name": "Ada", "email": "ada@lovelace.example"}),
+        201,
+        title="the deleted user's email is free again",
+    )
 
 
 def walk_the_gateway(walk: Walk) -> None:

@@ -420,7 +420,7 @@ def _table(table: Table) -> dict[str, Any]:
     keys = [(table.partition_key, "HASH")]
     if table.sort_key is not None:
         keys.append((table.sort_key, "RANGE"))
-    return {
+    resource: dict[str, Any] = {
         "Type": "AWS::DynamoDB::Table",
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
@@ -438,6 +438,15 @@ def _table(table: Table) -> dict[str, Any]:
             },
         },
     }
+    if table.ttl_attribute is not None:
+        # DynamoDB deletes expired items in the background, typically within a few days
+        # ("Working with expired items", DynamoDB Developer Guide): readers must still
+        # check the expiry themselves.
+        resource["Properties"]["TimeToLiveSpecification"] = {
+            "AttributeName": table.ttl_attribute,
+            "Enabled": True,
+        }
+    return resource
 
 
 def _add(resources: dict[str, Any], logical_id: str, resource: Any, pointer: str) -> None:

@@ -167,6 +167,8 @@ class Table:
     partition_key: KeyAttribute
     sort_key: KeyAttribute | None
     environment: str  # env var that carries its name to the functions, e.g. TABLE_NAME
+    # The attribute DynamoDB's Time to Live reads (epoch seconds), if items expire.
+    ttl_attribute: str | None = None
 
 
 @dataclass(frozen=True)

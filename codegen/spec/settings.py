@@ -62,11 +62,19 @@ def parse_tables(settings: Mapping[str, Any]) -> tuple[Table, ...]:
         pointer = join_pointer("/x-codegen/tables", logical_id)
         if not _LOGICAL_ID.match(logical_id):
             raise SpecError(f"table id {logical_id!r} must be alphanumeric", pointer)
-        spec = checked_object(raw, pointer, {"partitionKey", "sortKey", "environment"})
+        spec = checked_object(
+            raw, pointer, {"partitionKey", "sortKey", "environment", "timeToLive"}
+        )
         environment = _environment(spec, pointer, "TABLE_NAME", seen_environment)
         if "partitionKey" not in spec:
             raise SpecError("partitionKey is required", pointer)
         sort_key = spec.get("sortKey")
+        ttl = spec.get("timeToLive")
+        if ttl is not None and (not isinstance(ttl, str) or not ttl):
+            raise SpecError(
+                "timeToLive must name the attribute holding the expiry (epoch seconds)",
+                join_pointer(pointer, "timeToLive"),
+            )
         tables.append(
             Table(
                 logical_id=logical_id,
@@ -75,6 +83,7 @@ def parse_tables(settings: Mapping[str, Any]) -> tuple[Table, ...]:
                 if sort_key is None
                 else _key(sort_key, join_pointer(pointer, "sortKey")),
                 environment=environment,
+                ttl_attribute=ttl,
             )
         )
     return tuple(tables)

@@ -105,6 +105,8 @@ def test_function_globals(sam: dict[str, Any]) -> None:
     assert isinstance(settings["Timeout"], int) and isinstance(settings["MemorySize"], int)
     assert settings["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": "UsersTable"},
+        "EMAILS_TABLE_NAME": {"Ref": "EmailsTable"},
+        "IDEMPOTENCY_TABLE_NAME": {"Ref": "IdempotencyTable"},
         # Resolved by CloudFormation at deploy time: no Secrets Manager call at run time.
         "CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"},
     }
@@ -363,7 +365,11 @@ def test_no_secret_no_key_and_the_plain_environment_skip_stays(api: Api) -> None
     assert not aws_checks.resources_of_type(plain, "AWS::SecretsManager::Secret")
     settings = plain["Globals"]["Function"]
     assert "KmsKeyArn" not in settings
-    assert settings["Environment"]["Variables"] == {"TABLE_NAME": {"Ref": "UsersTable"}}
+    assert settings["Environment"]["Variables"] == {
+        "TABLE_NAME": {"Ref": "UsersTable"},
+        "EMAILS_TABLE_NAME": {"Ref": "EmailsTable"},
+        "IDEMPOTENCY_TABLE_NAME": {"Ref": "IdempotencyTable"},
+    }
     for resource in aws_checks.resources_of_type(plain, "AWS::Serverless::Function").values():
         skipped = {skip["id"] for skip in resource["Metadata"]["checkov"]["skip"]}
         assert "CKV_AWS_173" in skipped
