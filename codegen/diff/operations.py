@@ -219,13 +219,7 @@ class _PathItemDiff:
             "request",
             self.out,
         )
-        self.content(
-            old.spec.get("content") or {},
-            new.spec.get("content") or {},
-            join_pointer(at, "content"),
-            "request",
-            True,
-        )
+        self.content(old.spec, new.spec, at, "request", True)
         for key in _union(old.spec, new.spec):
             if key in _PARAM_DOC_KEYS or key.startswith("x-"):
                 documentation_changes(
@@ -259,13 +253,7 @@ class _PathItemDiff:
             join_pointer(at, "description"),
             self.out,
         )
-        self.content(
-            old.get("content") or {},
-            new.get("content") or {},
-            join_pointer(at, "content"),
-            "request",
-            True,
-        )
+        self.content(old, new, at, "request", True)
 
     def responses(self, old: Json, new: Json, at: str) -> None:
         for status in _union(old, new):
@@ -289,13 +277,7 @@ class _PathItemDiff:
         for key in _union(old, new):
             if key in ("description", "links") or key.startswith("x-"):
                 documentation_changes(old.get(key), new.get(key), join_pointer(at, key), self.out)
-        self.content(
-            old.get("content") or {},
-            new.get("content") or {},
-            join_pointer(at, "content"),
-            "response",
-            success,
-        )
+        self.content(old, new, at, "response", success)
         old_headers: Json = old.get("headers") or {}
         new_headers: Json = new.get("headers") or {}
         for name in _union(old_headers, new_headers):
@@ -333,8 +315,14 @@ class _PathItemDiff:
         for key in ("description", "example", "examples", "deprecated"):
             documentation_changes(old.get(key), new.get(key), join_pointer(at, key), self.out)
 
-    def content(self, old: Json, new: Json, at: str, direction: Direction, strict: bool) -> None:
-        """Media types; removing one breaks a request always, a response when `strict`."""
+    def content(
+        self, old_owner: Json, new_owner: Json, at: str, direction: Direction, strict: bool
+    ) -> None:
+        """The `content` of a parameter, request body or response (`at`): its media types;
+        removing one breaks a request always, a response when `strict`."""
+        old: Json = old_owner.get("content") or {}
+        new: Json = new_owner.get("content") or {}
+        at = join_pointer(at, "content")
         for media in _union(old, new):
             media_at = join_pointer(at, media)
             if media not in new:
