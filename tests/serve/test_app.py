@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import boto3
@@ -17,11 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[LocalApi]:
-    local = create_app(ROOT)
-    try:
+    with closing(create_app(ROOT)) as local:
         yield local
-    finally:
-        local.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def local_api() -> Iterator[LocalApi]:
-    app = create_app(ROOT)
-    try:
+    with closing(create_app(ROOT)) as app:
         yield app
-    finally:
-        app.close()
 
 
 @pytest.fixture(scope="module")
