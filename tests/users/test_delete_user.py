@@ -21,7 +21,6 @@ def _event(user_id: str) -> dict[str, Any]:
 
 def test_204_then_404(users_table: Table) -> None:
     user = add_user({"name": "Ada", "email": "ada@example.com"})
-    assert user is not None
     response = invoke(handler, _event(user["id"]))
     assert response["statusCode"] == 204
     assert response["body"] == ""

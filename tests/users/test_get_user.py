@@ -21,7 +21,6 @@ def _event(user_id: str) -> dict[str, object]:
 
 def test_200_with_the_stored_user(users_table: Table) -> None:
     user = add_user({"name": "Ada", "email": "ada@example.com"})
-    assert user is not None
     response = invoke(handler, _event(user["id"]))
     assert response["statusCode"] == 200
     assert body_of(response) == user
@@ -31,7 +30,6 @@ def test_200_shows_only_user_fields_and_numbers_as_json(users_table: Table) -> N
     from decimal import Decimal
 
     user = add_user({"name": "Ada", "email": "ada@example.com"})
-    assert user is not None
     put_item(users_table, {**user, "login_count": Decimal(7), "secret": "x"})
     assert body_of(invoke(handler, _event(user["id"]))) == user
 
