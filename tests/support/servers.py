@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import requests
 
-from tests.support.ports import free_port, wait_until
+from tests.support.ports import free_port
 from tests.support.processes import ChildProcess
+from tests.support.startup import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 30.0
@@ -55,11 +55,5 @@ def codegen_server(
         serve_command(port, extra_args), cwd=ROOT, env={**os.environ, **(env or {})}
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", process)
-    try:
-        wait_until(lambda: server.ready() or not process.running(), START_TIMEOUT_SECONDS)
-        if not server.ready():
-            pytest.fail(f"`{' '.join(process.argv)}` did not start:\n{process.output()}")
+    with serving(process, server.ready, START_TIMEOUT_SECONDS):
         yield server
-    finally:
-        process.stop()
-        process.cleanup()
