@@ -8,14 +8,12 @@ with the reason when Java is missing (and when the jar is, outside CI).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 
 from tests.support.credentials import auth_headers
-from tests.support.dynamodb_local import DynamoDBLocal, dynamodb_local
-from tests.support.servers import ServerProcess, codegen_server
+from tests.support.dynamodb_local import DynamoDBLocal, server_fixtures
+from tests.support.servers import ServerProcess
 
 AUTH = auth_headers()  # /users needs a token and an API key (issue 11)
 
@@ -24,17 +22,7 @@ TABLE_NAME = "users-ddblocal-test"
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def ddb_local() -> Iterator[DynamoDBLocal]:
-    with dynamodb_local() as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
-def server(ddb_local: DynamoDBLocal) -> Iterator[ServerProcess]:
-    args = ["--dynamodb-endpoint", ddb_local.endpoint_url]
-    with codegen_server(args, env={"TABLE_NAME": TABLE_NAME}) as running:
-        yield running
+ddb_local, server = server_fixtures({"TABLE_NAME": TABLE_NAME})
 
 
 def test_server_created_the_table_on_dynamodb_local(

@@ -23,8 +23,8 @@ from codegen.serve.dynamodb_tables import ensure_tables
 from tests.support import faults
 from tests.support.credentials import auth_headers
 from tests.support.dynamo import TEMPLATE_PATH
-from tests.support.dynamodb_local import DynamoDBLocal, dynamodb_local
-from tests.support.servers import ServerProcess, codegen_server
+from tests.support.dynamodb_local import DynamoDBLocal, server_fixtures
+from tests.support.servers import ServerProcess
 from users import emails, service, store
 from users.errors import Busy
 from utils import dynamodb as ddb
@@ -42,17 +42,7 @@ TIMEOUT = 30  # seconds, per request: a hung request fails the test instead of h
 SERVER_ENV = {**TABLES, "DYNAMODB_READ_TIMEOUT_SECONDS": "10"}
 
 
-@pytest.fixture(scope="module")
-def ddb_local() -> Iterator[DynamoDBLocal]:
-    with dynamodb_local() as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
-def server(ddb_local: DynamoDBLocal) -> Iterator[ServerProcess]:
-    args = ["--dynamodb-endpoint", ddb_local.endpoint_url]
-    with codegen_server(args, env=SERVER_ENV) as running:
-        yield running
+ddb_local, server = server_fixtures(SERVER_ENV)
 
 
 # /users needs an access token and an API key (issue 11): the checkout's own.

@@ -9,7 +9,7 @@ host option), so it listens on all of them; the tests only ever talk to 127.0.0.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +21,10 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tests.support import tools
-from tests.support.ports import free_port, wait_until
+from tests.support.ports import free_port
 from tests.support.processes import ChildProcess
+from tests.support.servers import ServerProcess, codegen_server
+from tests.support.startup import serving
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
@@ -55,25 +57,20 @@ class DynamoDBLocal:
 
     def items(self, table_name: str) -> list[dict[str, Any]]:
         """Every item of the table, strongly consistent, all pages."""
-        table = self.resource().Table(table_name)
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"ConsistentRead": True}
-        while True:
-            page = table.scan(**kwargs)
-            items += page["Items"]
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return [item for page in self._scan(table_name) for item in page["Items"]]
 
     def count_items(self, table_name: str) -> int:
+        return sum(page["Count"] for page in self._scan(table_name, Select="COUNT"))
+
+    def _scan(self, table_name: str, **scan: Any) -> Iterator[dict[str, Any]]:
+        """Every page of a strongly consistent scan of the table."""
         table = self.resource().Table(table_name)
-        total = 0
-        kwargs: dict[str, Any] = {"Select": "COUNT", "ConsistentRead": True}
+        kwargs: dict[str, Any] = {**scan, "ConsistentRead": True}
         while True:
-            page = table.scan(**kwargs)
-            total += page["Count"]
+            page: dict[str, Any] = dict(table.scan(**kwargs))
+            yield page
             if "LastEvaluatedKey" not in page:
-                return total
+                return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
@@ -105,12 +102,25 @@ def dynamodb_local() -> Iterator[DynamoDBLocal]:
     ]
     process = ChildProcess(argv, cwd=Path(directory), env=os.environ)
     local = DynamoDBLocal(f"http://127.0.0.1:{port}", process)
-    try:
-        if not wait_until(lambda: local.answers() or not process.running(), START_TIMEOUT_SECONDS):
-            pytest.fail(f"DynamoDB Local did not start in {START_TIMEOUT_SECONDS}s")
-        if not process.running():
-            pytest.fail(f"DynamoDB Local exited:\n{process.output()}")
+    with serving(process, local.answers, START_TIMEOUT_SECONDS):
         yield local
-    finally:
-        process.stop()
-        process.cleanup()
+
+
+def server_fixtures(server_env: Mapping[str, str]) -> tuple[Any, Any]:
+    """A test module's `ddb_local, server = server_fixtures(env)`: module-scoped fixtures
+    of DynamoDB Local and of `python -m codegen serve --dynamodb-endpoint` on it, with
+    `server_env` (the tables' names, ...) in its environment. (Any: pytest's fixture
+    type is private.)"""
+
+    @pytest.fixture(scope="module")
+    def ddb_local() -> Iterator[DynamoDBLocal]:
+        with dynamodb_local() as local:
+            yield local
+
+    @pytest.fixture(scope="module")
+    def server(ddb_local: DynamoDBLocal) -> Iterator[ServerProcess]:
+        args = ["--dynamodb-endpoint", ddb_local.endpoint_url]
+        with codegen_server(args, env=server_env) as running:
+            yield running
+
+    return ddb_local, server
