@@ -1,10 +1,11 @@
-"""Security requirements and schemes: only what API Gateway can enforce (API keys, Cognito)."""
+"""Security requirements and schemes: API keys and Cognito natively, else a Lambda authorizer."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from codegen.spec.authorizers import lambda_authorizer
 from codegen.spec.errors import SpecError, join_pointer
 from codegen.spec.model import (
     SecurityRequirement,
@@ -46,6 +47,10 @@ def parse_security(
     alternatives = [entry for entry in raw if isinstance(entry, Mapping)]
     if not alternatives or any(not entry for entry in alternatives):
         return ()  # optional authentication: the handler may look, the gateway cannot
+    authorizer = lambda_authorizer(document, alternatives, where)
+    if authorizer is not None:  # no native mechanism enforces it as written
+        scheme = SecurityScheme(authorizer.name, "lambda", where, authorizer)
+        return (SecurityRequirement(scheme),)
     if len({tuple(sorted(entry)) for entry in alternatives}) > 1:
         names = " OR ".join(dict.fromkeys(" AND ".join(sorted(e)) for e in alternatives))
         raise SpecError(
