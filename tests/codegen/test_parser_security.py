@@ -134,9 +134,7 @@ def test_a_scheme_declared_by_ref_is_followed() -> None:
 def test_what_api_gateway_cannot_enforce_natively_becomes_a_lambda_authorizer(
     security: Any, reads: list[tuple[str, ...]]
 ) -> None:
-    (requirement,) = security_of(
-        api_with(security, opaque={"type": "http", "scheme": "bearer"})
-    )
+    (requirement,) = security_of(api_with(security, opaque={"type": "http", "scheme": "bearer"}))
     authorizer = requirement.scheme.authorizer
     assert requirement.scheme.kind == "lambda" and authorizer is not None
     checks = [check for alternative in authorizer.alternatives for check in alternative]
