@@ -52,6 +52,9 @@ class Parameter:
     explode: bool
     python_name: str  # a valid, unique Python identifier for the typed request field
     pointer: str  # JSON pointer of the parameter in the spec, for messages
+    # Declared with `content` (a JSON-encoded value, e.g. `?coordinates={"lat": 1}`): the
+    # media type as written; `schema` is then that media type's schema.
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
