@@ -38,6 +38,9 @@ DEFAULT_TTL_SECONDS = 300
 MAX_TTL_SECONDS = 3600
 # On a security scheme: how long API Gateway may cache an authorizer's answer for it.
 TTL_EXTENSION = "x-codegen-authorizer-ttl"
+# The header API Gateway reads API keys from (`x-amazon-apigateway-api-key-source: HEADER`):
+# "The client can now call the API methods while supplying the x-api-key header" (AWS,
+# "Set up API keys"); no other name can be configured.
 API_KEY_HEADER = "x-api-key"
 AUTHORIZATION = "Authorization"
 COOKIE = "Cookie"
@@ -147,7 +150,9 @@ def lambda_authorizer(
     """The authorizer enforcing `alternatives` (OpenAPI security requirement objects, none
     empty), or None when API keys and a Cognito authorizer enforce them faithfully."""
     schemes = {
-        str(name): _scheme(document, str(name), where) for entry in alternatives for name in entry
+        str(name): declared_scheme(document, str(name), where)
+        for entry in alternatives
+        for name in entry
     }
     if _native(schemes, alternatives):
         return None
@@ -161,7 +166,10 @@ def lambda_authorizer(
     return LambdaAuthorizer(checks, where)
 
 
-def _scheme(document: Mapping[str, Any], name: str, where: str) -> tuple[Mapping[str, Any], str]:
+def declared_scheme(
+    document: Mapping[str, Any], name: str, where: str
+) -> tuple[Mapping[str, Any], str]:
+    """The scheme `name` of components.securitySchemes ($refs followed), and its pointer."""
     declared = document.get("components", {}).get("securitySchemes", {})
     if not isinstance(declared, Mapping) or name not in declared:
         raise SpecError(f"security scheme {name!r} is not declared in components", where)
@@ -171,7 +179,7 @@ def _scheme(document: Mapping[str, Any], name: str, where: str) -> tuple[Mapping
     return spec, pointer
 
 
-def _native_kind(spec: Mapping[str, Any]) -> str | None:
+def native_kind(spec: Mapping[str, Any]) -> Literal["api_key", "cognito"] | None:
     """`api_key` / `cognito` when API Gateway enforces the scheme itself, else None."""
     kind = spec.get("type")
     if kind == "apiKey":
@@ -192,7 +200,7 @@ def _native(
     one token scheme, at most one scope per alternative: what API Gateway enforces as is."""
     if len({tuple(sorted(entry)) for entry in alternatives}) > 1:
         return False
-    kinds = {name: _native_kind(spec) for name, (spec, _) in schemes.items()}
+    kinds = {name: native_kind(spec) for name, (spec, _) in schemes.items()}
     if any(kind is None for kind in kinds.values()):
         return False
     tokens = [name for name, kind in kinds.items() if kind == "cognito"]
