@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.render import auth_template
+from codegen.render import auth_template, authorizer_template
 from codegen.render.apigw_models import ModelSchemas, Refs
 from codegen.render.cors import cors_headers, preflight_headers
 from codegen.spec.errors import SpecError, join_pointer
@@ -169,6 +169,8 @@ def _security_scheme(api: Api, scheme: SecurityScheme) -> dict[str, Any]:
     """
     if scheme.kind == "api_key":
         return {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    if scheme.authorizer is not None:  # a Lambda REQUEST authorizer
+        return authorizer_template.security_scheme(scheme.authorizer)
     return {
         "type": "apiKey",
         "name": "Authorization",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen.render.authorizers import render_authorizer_stubs, render_authorizers
 from codegen.render.routes import render_routes
 from codegen.render.runtime import GENERATED, render_runtime
 from codegen.render.sam import render_template
@@ -30,10 +31,11 @@ class Rendered:
 
 def render_all(api: Api) -> Rendered:
     generated: dict[Path, str] = {}
-    for renderer in (render_runtime, render_validators, render_routes):
+    for renderer in (render_runtime, render_validators, render_routes, render_authorizers):
         generated.update(renderer(api))
     generated[TEMPLATE_FILE] = render_template(api)
-    create_only = {path: text for path, text in render_stubs(api).items() if path not in generated}
+    stubs = {**render_stubs(api), **render_authorizer_stubs(api)}
+    create_only = {path: text for path, text in stubs.items() if path not in generated}
     return Rendered(dict(sorted(generated.items())), create_only)
 
 

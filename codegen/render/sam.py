@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.render import auth_template, templating
+from codegen.render import auth_template, authorizer_template, templating
 from codegen.render.apigw import (
     API_LOGICAL_ID,
     definition_body,
@@ -122,6 +122,11 @@ def build_template(api: Api) -> dict[str, Any]:
         _add(resources, secret.logical_id, _secret(secret), "/x-codegen/secrets")
     for logical_id, resource in auth_template.resources(api, API_LOGICAL_ID).items():
         _add(resources, logical_id, resource, "/x-codegen/clients")
+    shared = _function(api, None)  # what an authorizer's function shares with the others
+    for logical_id, resource in authorizer_template.resources(
+        api, API_LOGICAL_ID, shared["Properties"], shared["Metadata"]
+    ).items():
+        _add(resources, logical_id, resource, "/components/securitySchemes")
     outputs: dict[str, Any] = {
         "ApiUrl": {
             "Description": "Base URL of the API stage",
@@ -349,10 +354,17 @@ def _secret(secret: Secret) -> dict[str, Any]:
     return {"Type": "AWS::SecretsManager::Secret", "Properties": properties}
 
 
-def _function(api: Api, operation: Operation) -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "Handler": operation.handler.dotted,
-        "Description": operation.summary or operation.operation_id,
+def _function(api: Api, operation: Operation | None) -> dict[str, Any]:
+    """An operation's function; with None, what every function shares (authorizers')."""
+    properties: dict[str, Any] = (
+        {}
+        if operation is None
+        else {
+            "Handler": operation.handler.dotted,
+            "Description": operation.summary or operation.operation_id,
+        }
+    )
+    properties |= {
         "ReservedConcurrentExecutions": {
             "Fn::If": [
                 RESERVED_CONCURRENCY_CONDITION,
@@ -361,21 +373,22 @@ def _function(api: Api, operation: Operation) -> dict[str, Any]:
             ]
         },
     }
-    statements = policy_statements(operation) + _kms_statements(api)
+    statements = (policy_statements(operation) if operation else []) + _kms_statements(api)
     if statements:
         properties["Policies"] = [{"Version": "2012-10-17", "Statement": statements}]
-    properties["Events"] = {
-        "Api": {
-            "Type": "Api",
-            "Properties": {
-                "RestApiId": _ref(API_LOGICAL_ID),
-                # Must equal the DefinitionBody's path and method: SAM builds the Lambda
-                # permission's SourceArn from them, and no linter notices a mismatch.
-                "Path": operation.path,
-                "Method": operation.method.lower(),
-            },
+    if operation is not None:
+        properties["Events"] = {
+            "Api": {
+                "Type": "Api",
+                "Properties": {
+                    "RestApiId": _ref(API_LOGICAL_ID),
+                    # Must equal the DefinitionBody's path and method: SAM builds the Lambda
+                    # permission's SourceArn from them, and no linter notices a mismatch.
+                    "Path": operation.path,
+                    "Method": operation.method.lower(),
+                },
+            }
         }
-    }
     skips: tuple[tuple[str, str], ...] = _FUNCTION_SKIPS
     if api.tables and not api.secrets:
         skips = (*skips, _PLAIN_ENVIRONMENT_SKIP)

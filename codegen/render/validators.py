@@ -50,7 +50,7 @@ class ParameterView:
     python_name: str
     local: str  # validate()'s variable for it: never one of its own names (none ends in _)
     field_type: str
-    kind: str  # the schema's type ("" when it has none)
+    kind: str  # the schema's type ("" when it has none; "json" for a `content` parameter)
     item_kind: str  # an array's item type
     required: bool
     explode: bool
@@ -134,7 +134,9 @@ def operation_view(api: Api, op: Operation) -> OperationView:
 
 def _field_type(p: Parameter, components: Any) -> str:
     kind = simple_type(p.schema, components)
-    if kind == "array":
+    if p.content_type is not None:
+        base = "Any"
+    elif kind == "array":
         items = resolve_schema(p.schema, components).get("items", {})
         base = f"list[{_PY_TYPES.get(simple_type(items, components) or '', 'str')}]"
     else:
@@ -148,7 +150,9 @@ def _parameter_view(p: Parameter, components: Any, checks: RequestChecks) -> Par
     resolved = resolve_schema(p.schema, components)
     kind = simple_type(p.schema, components) or ""
     item_kind = ""
-    if kind == "array":
+    if p.content_type is not None:
+        kind = "json"  # decoded from JSON text, then checked as a whole
+    elif kind == "array":
         item_kind = simple_type(resolved.get("items", {}), components) or ""
     name = p.name.lower() if p.location == "header" else p.name
     return ParameterView(
@@ -178,7 +182,12 @@ def _array_parts(location: str, explode: bool) -> str:
     return "split_values(values)"  # ?ids=1,2 (form, no explode); headers (simple)
 
 
-_COERCIONS = {"integer": "integer", "number": "number", "boolean": "boolean"}
+_COERCIONS = {
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "json": "json_parameter",
+}
 
 
 def _validation_imports(

@@ -132,6 +132,7 @@ class MethodSecurity:
     api_key: bool = False  # apiKeyRequired: an x-api-key header (403 Forbidden without)
     authorizer: bool = False  # Cognito user pools: an Authorization token (401 without)
     scopes: tuple[str, ...] = ()  # the method's authorizationScopes (any one suffices)
+    lambda_authorizer: str | None = None  # a custom (REQUEST) authorizer's scheme name
 
 
 def _security(body: Mapping[str, Any]) -> dict[tuple[str, str], MethodSecurity]:
@@ -149,7 +150,7 @@ def _security(body: Mapping[str, Any]) -> dict[tuple[str, str], MethodSecurity]:
                     and str(kind.get("name", "")).lower() == "x-api-key"
                     for kind in kinds
                 ),
-                authorizer=any(AUTHTYPE in kind for kind in kinds),
+                authorizer=any(kind.get(AUTHTYPE) == "cognito_user_pools" for kind in kinds),
                 scopes=tuple(
                     dict.fromkeys(
                         str(scope)
@@ -158,6 +159,10 @@ def _security(body: Mapping[str, Any]) -> dict[tuple[str, str], MethodSecurity]:
                         if AUTHTYPE in (schemes.get(name) or {})
                         for scope in scopes or ()
                     )
+                ),
+                lambda_authorizer=next(
+                    (n for n in sorted(names) if (schemes.get(n) or {}).get(AUTHTYPE) == "custom"),
+                    None,
                 ),
             )
             if security != MethodSecurity():

@@ -150,7 +150,14 @@ class LocalGateway:
         route = self.matcher.route(found.resource, request.method)
         if route is not None:
             security = self.definition.method_security(found.resource, request.method)
-            admitted = self._gatekeeper.admit(request.headers, security, request_id)
+            admitted = self._gatekeeper.admit(
+                request.headers,
+                security,
+                request_id,
+                lambda: self._converter.convert(
+                    request, body, route, found.path_parameters, request_id
+                ),
+            )
             if isinstance(admitted, Response):
                 return admitted
             if admitted.api_key_client:
@@ -198,6 +205,8 @@ class LocalGateway:
         event["requestContext"]["identity"]["apiKey"] = admission.api_key
         if admission.claims is not None:
             event["requestContext"]["authorizer"] = {"claims": admission.claims}
+        if admission.authorizer is not None:  # what a Lambda authorizer returned
+            event["requestContext"]["authorizer"] = admission.authorizer
         context = LambdaContext(
             aws_request_id=request_id,
             function_name=self._function_name(route),

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from codegen.spec.authorizers import LambdaAuthorizer
 from codegen.spec.clients import Client
 from codegen.spec.errors import join_pointer
 from codegen.spec.http import JSON_MEDIA_TYPE
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 JsonObject = Mapping[str, Any]
-SecurityKind = Literal["api_key", "cognito"]
+SecurityKind = Literal["api_key", "cognito", "lambda"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class Parameter:
     explode: bool
     python_name: str  # a valid, unique Python identifier for the typed request field
     pointer: str  # JSON pointer of the parameter in the spec, for messages
+    # Declared with `content` (a JSON-encoded value, e.g. `?coordinates={"lat": 1}`): the
+    # media type as written; `schema` is then that media type's schema.
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,12 +110,15 @@ class SecurityScheme:
     - `api_key`: OpenAPI `apiKey` in the header `X-API-Key`, rendered as API Gateway API
       keys (read from that header only, with usage plans);
     - `cognito`: `oauth2`, `openIdConnect` or `http` `bearer`, rendered as an Amazon
-      Cognito user pools authorizer on the `Authorization` header.
+      Cognito user pools authorizer on the `Authorization` header;
+    - `lambda`: a whole requirement no native mechanism enforces, rendered as a Lambda
+      REQUEST authorizer (`authorizer`; `name` is its name, codegen.spec.authorizers).
     """
 
     name: str  # key under components.securitySchemes
     kind: SecurityKind
     pointer: str
+    authorizer: LambdaAuthorizer | None = None  # kind "lambda" only
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,11 @@ class Operation:
     def authorizer(self) -> SecurityRequirement | None:
         """The Cognito requirement (at most one per operation), if any."""
         return next((r for r in self.security if r.scheme.kind == "cognito"), None)
+
+    @property
+    def lambda_authorizer(self) -> LambdaAuthorizer | None:
+        """The Lambda authorizer enforcing the whole requirement, if any."""
+        return next((r.scheme.authorizer for r in self.security if r.scheme.authorizer), None)
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,15 @@ class Api:
         for operation in self.operations:
             for requirement in operation.security:
                 found.setdefault(requirement.scheme.name, requirement.scheme)
+        return tuple(found.values())
+
+    @property
+    def authorizers(self) -> tuple[LambdaAuthorizer, ...]:
+        """The Lambda authorizers some operation uses, once each, in order of first use."""
+        found: dict[str, LambdaAuthorizer] = {}
+        for operation in self.operations:
+            if operation.lambda_authorizer is not None:
+                found.setdefault(operation.lambda_authorizer.name, operation.lambda_authorizer)
         return tuple(found.values())
 
     @property

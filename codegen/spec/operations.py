@@ -161,11 +161,7 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
             "path, query and header parameters only",
             pointer,
         )
-    if "content" in spec:
-        raise SpecError(
-            f"parameter {name!r} uses `content`; only `schema` parameters can be rendered",
-            pointer,
-        )
+    content_type, content_schema = _content(name, spec, pointer)
     style = str(spec.get("style", DEFAULT_STYLES[location]))
     if style not in SUPPORTED_STYLES[location]:
         raise SpecError(
@@ -173,9 +169,11 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
             f"parameters (supported: {', '.join(SUPPORTED_STYLES[location])})",
             pointer,
         )
-    schema = spec.get("schema", {})
+    schema = spec.get("schema", {}) if content_type is None else content_schema
     kind = simple_type(schema, components)
-    if kind == "array":
+    if content_type is not None:
+        pass  # any JSON value: decoded, then checked against its schema
+    elif kind == "array":
         items = resolve_schema(schema, components).get("items", {})
         item_kind = simple_type(items, components)
         if item_kind not in (*PRIMITIVE_TYPES, None):
@@ -196,7 +194,34 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
         explode=bool(spec.get("explode", style == "form")),
         python_name=python_name,
         pointer=pointer,
+        content_type=content_type,
     )
+
+
+def _content(name: str, spec: Mapping[str, Any], pointer: str) -> tuple[str | None, Any]:
+    """A `content` parameter's media type and schema ((None, None) for a `schema` one).
+
+    OpenAPI: the map "MUST only contain one entry", and a parameter has `schema` or
+    `content`, not both. Only JSON can be decoded into a value to validate.
+    """
+    if "content" not in spec:
+        return None, None
+    content = spec["content"]
+    if not isinstance(content, Mapping) or len(content) != 1 or "schema" in spec:
+        raise SpecError(
+            f"parameter {name!r}: `content` must have exactly one media type, and no "
+            "`schema` beside it (OpenAPI 3.0, Parameter Object)",
+            pointer,
+        )
+    ((media_type, media),) = content.items()
+    if not is_json_media_type(str(media_type)):
+        raise SpecError(
+            f"parameter {name!r} is encoded as {media_type}; only JSON-encoded `content` "
+            "parameters can be validated: use application/json, or a `schema`",
+            join_pointer(pointer, "content", str(media_type)),
+        )
+    schema = media.get("schema", {}) if isinstance(media, Mapping) else {}
+    return str(media_type), schema
 
 
 def _check_path_template(path: str, parameters: tuple[Parameter, ...], pointer: str) -> None:

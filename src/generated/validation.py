@@ -375,6 +375,11 @@ def json_body(
         text = raw
     else:
         text = raw
+    return json_parameter(text)
+
+
+def json_parameter(text: str) -> Any:
+    """A JSON document: a body's text, or a parameter declared with JSON `content`."""
     try:
         value = _DECODER.decode(text)
     except RecursionError:

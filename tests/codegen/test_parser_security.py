@@ -119,33 +119,56 @@ def test_a_scheme_declared_by_ref_is_followed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("security", "pointer", "words"),
+    ("security", "reads"),
     [
-        ([{"basic": []}], "/components/securitySchemes/basic", "http basic"),
-        ([{"query_key": []}], "/components/securitySchemes/query_key", "reads query"),
-        ([{"cookie_key": []}], "/components/securitySchemes/cookie_key", "reads cookie"),
-        ([{"other_header": []}], "/components/securitySchemes/other_header", "'api_key'"),
-        ([{"key": []}, {"oauth": []}], f"{GET}/security", "key OR oauth"),
-        ([{"oauth": [], "bearer": []}], f"{GET}/security", "single authorizer"),
-        ([{"missing": []}], f"{GET}/security", "not declared"),
-        # all of two scopes: API Gateway would let either through
-        ([{"oauth": ["things/read", "things/write"]}], f"{GET}/security", "all of the scopes"),
+        ([{"basic": []}], [("basic", "header", "Authorization")]),
+        ([{"query_key": []}], [("api_key", "query", "x-api-key")]),
+        ([{"cookie_key": []}], [("api_key", "cookie", "x-api-key")]),
+        ([{"other_header": []}], [("api_key", "header", "api_key")]),
+        ([{"opaque": []}], [("bearer", "header", "Authorization")]),
+        ([{"key": []}, {"oauth": []}], [("api_key", "header", "X-API-Key"), ("bearer",) * 1]),
+        ([{"oauth": [], "bearer": []}], [("bearer",), ("bearer",)]),
+        ([{"oauth": ["things/read", "things/write"]}], [("bearer",)]),
     ],
 )
-def test_what_api_gateway_cannot_enforce_is_refused_with_its_pointer(
+def test_what_api_gateway_cannot_enforce_natively_becomes_a_lambda_authorizer(
+    security: Any, reads: list[tuple[str, ...]]
+) -> None:
+    (requirement,) = security_of(api_with(security, opaque={"type": "http", "scheme": "bearer"}))
+    authorizer = requirement.scheme.authorizer
+    assert requirement.scheme.kind == "lambda" and authorizer is not None
+    checks = [check for alternative in authorizer.alternatives for check in alternative]
+    assert [
+        (c.credential.kind, c.credential.location, c.credential.name)[: len(r)]
+        for c, r in zip(checks, reads, strict=True)
+    ] == [tuple(r) for r in reads]
+    # The scopes of an AND of scopes are all kept: the authorizer requires each.
+    if security == [{"oauth": ["things/read", "things/write"]}]:
+        assert checks[0].scopes == ("things/read", "things/write")
+
+
+def test_alternatives_over_different_sources_are_not_cached() -> None:
+    (requirement,) = security_of(api_with([{"key": []}, {"oauth": []}]))
+    authorizer = requirement.scheme.authorizer
+    assert authorizer is not None
+    assert authorizer.identity_sources == () and authorizer.ttl == 0
+    (single,) = security_of(api_with([{"query_key": []}]))
+    assert single.scheme.authorizer is not None
+    assert single.scheme.authorizer.identity_sources == ("method.request.querystring.x-api-key",)
+    assert single.scheme.authorizer.ttl == 300
+
+
+@pytest.mark.parametrize(
+    ("security", "pointer", "words"),
+    [
+        ([{"missing": []}], f"{GET}/security", "not declared"),
+        ([{"digest": []}], "/components/securitySchemes/digest", "http digest"),
+    ],
+)
+def test_what_no_authorizer_can_read_is_refused_with_its_pointer(
     security: Any, pointer: str, words: str
 ) -> None:
     with pytest.raises(SpecError) as raised:
-        api_with(security)
+        api_with(security, digest={"type": "http", "scheme": "digest"})
     assert raised.value.pointer == pointer
-    assert words in raised.value.message
-
-
-def test_root_security_errors_point_at_the_root() -> None:
-    with pytest.raises(SpecError) as raised:
-        api_with(root_security=[{"basic": []}, {"key": []}])
-    assert raised.value.pointer == "/security"
-
-
-def test_unused_schemes_are_not_judged() -> None:
-    assert security_of(api_with([{"key": []}]))  # `basic` etc. are declared but unused
+    assert words in str(raised.value)

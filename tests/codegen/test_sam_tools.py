@@ -52,9 +52,31 @@ def petstore_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["users", "petstore"])
+def _rendered(spec: str, directory: Path) -> Path:
+    """A spec of tests/codegen/specs rendered into `directory`; returns its template."""
+    from tests.codegen.helpers import SPECS
+
+    (directory / "openapi.yaml").write_bytes((SPECS / spec).read_bytes())
+    path = directory / "template.yaml"
+    path.write_text(render_template(parse_api(directory / "openapi.yaml")), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def authorizers_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every scheme API Gateway cannot enforce natively, as Lambda authorizers."""
+    return _rendered("authorizers.yaml", tmp_path_factory.mktemp("authorizers-sam"))
+
+
+@pytest.fixture(scope="module")
+def published_petstore_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The official Petstore as published (Lambda authorizers)."""
+    return _rendered("swagger-petstore-3.0.yaml", tmp_path_factory.mktemp("petstore-published"))
+
+
+@pytest.fixture(params=["users", "petstore", "authorizers", "published_petstore"])
 def any_template(request: pytest.FixtureRequest) -> Path:
-    name = "template" if request.param == "users" else "petstore_template"
+    name = "template" if request.param == "users" else f"{request.param}_template"
     path: Path = request.getfixturevalue(name)
     return path
 

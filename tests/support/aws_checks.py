@@ -141,6 +141,8 @@ def permission_routes(cfn: Mapping[str, Any]) -> dict[Route, str]:
         properties = permission["Properties"]
         source = properties.get("SourceArn", {})
         text = source["Fn::Sub"][0] if isinstance(source.get("Fn::Sub"), list) else source
+        if "/authorizers/" in str(text):
+            continue  # a Lambda authorizer's (authorizer_permissions)
         found = re.search(r"\$\{__Stage__\}/([A-Z*]+)(/.*)?$", str(text))
         if found is None:
             raise AssertionError(f"{name}: unexpected SourceArn {source!r}")
@@ -150,6 +152,20 @@ def permission_routes(cfn: Mapping[str, Any]) -> dict[Route, str]:
             function.get("Ref", repr(function)) if isinstance(function, Mapping) else str(function)
         )
     return routes
+
+
+def authorizer_permissions(cfn: Mapping[str, Any]) -> dict[str, str]:
+    """Function logical id -> SourceArn of each permission letting the API's authorizers
+    (`.../<api>/authorizers/*`) invoke it."""
+    found: dict[str, str] = {}
+    for permission in resources_of_type(cfn, "AWS::Lambda::Permission").values():
+        properties = permission["Properties"]
+        source = json.dumps(properties.get("SourceArn"))
+        if "/authorizers/" in source and properties.get("Principal") == "apigateway.amazonaws.com":
+            function = properties["FunctionName"]
+            name = function["Fn::GetAtt"][0] if isinstance(function, Mapping) else str(function)
+            found[name] = source
+    return found
 
 
 def function_statements(cfn: Mapping[str, Any], function_id: str) -> list[dict[str, Any]]:

@@ -25,12 +25,14 @@ The reason of each refusal is logged for the developer (never the token or key i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from werkzeug.wrappers import Response
 
 from codegen.serve.auth.api_keys import API_KEY_HEADER, ApiKeyRegistry
+from codegen.serve.auth.lambda_authorizers import LambdaAuthorizers
 from codegen.serve.auth.tokens import TokenRejected, TokenVerifier
 from codegen.serve.definition import GatewayDefinition, MethodSecurity
 
@@ -48,6 +50,7 @@ class Admission:
     claims: dict[str, str] | None = None  # requestContext.authorizer.claims
     api_key: str | None = None  # requestContext.identity.apiKey (a verified key only)
     api_key_client: str | None = None  # the client team the key belongs to
+    authorizer: dict[str, Any] | None = None  # a Lambda authorizer's requestContext.authorizer
 
 
 class Gatekeeper:
@@ -56,16 +59,26 @@ class Gatekeeper:
         definition: GatewayDefinition,
         verifier: TokenVerifier | None = None,
         api_keys: ApiKeyRegistry | None = None,
+        lambda_authorizers: LambdaAuthorizers | None = None,
     ) -> None:
         self._definition = definition
         # None: nothing configured to verify with: every secured request is refused.
         self._verifier = verifier
         self._api_keys = api_keys or ApiKeyRegistry({})
+        self._lambda_authorizers = lambda_authorizers
 
     def admit(
-        self, headers: Headers, security: MethodSecurity, request_id: str = "-"
+        self,
+        headers: Headers,
+        security: MethodSecurity,
+        request_id: str = "-",
+        event: Callable[[], Mapping[str, Any]] | None = None,
     ) -> Admission | Response:
-        """An `Admission`, or the gateway response refusing the request."""
+        """An `Admission`, or the gateway response refusing the request. `event` builds the
+        proxy event, which a Lambda authorizer's REQUEST event is made from."""
+        if security.lambda_authorizer and self._lambda_authorizers and event is not None:
+            found = self._lambda_authorizers.authorize(security.lambda_authorizer, event())
+            return found if isinstance(found, Response) else Admission(authorizer=found)
         claims: dict[str, str] | None = None
         if security.authorizer:
             try:

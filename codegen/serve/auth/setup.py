@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from codegen.serve.auth.api_keys import ApiKeyRegistry
 from codegen.serve.auth.gatekeeper import Gatekeeper
 from codegen.serve.auth.jwks import JwksKeys, parse_jwks
+from codegen.serve.auth.lambda_authorizers import LambdaAuthorizers
 from codegen.serve.auth.local_credentials import LocalCredentials, load_or_create
 from codegen.serve.auth.tokens import TokenVerifier
 from codegen.serve.definition import GatewayDefinition
@@ -67,10 +68,12 @@ def build_auth(
     root: Path, api: Api, definition: GatewayDefinition, options: AuthOptions | None = None
 ) -> AuthSetup:
     options = options or AuthOptions()
-    if not definition.security:
+    # Lambda authorizers run the project's own code: no local credentials involved.
+    custom = LambdaAuthorizers(definition, {a.name: a for a in api.authorizers})
+    if not any(s.api_key or s.authorizer for s in definition.security.values()):
         if options.jwks:
             raise AuthSetupError("--jwks given, but no operation of the spec requires a token")
-        return AuthSetup(Gatekeeper(definition))
+        return AuthSetup(Gatekeeper(definition, lambda_authorizers=custom))
     teams = client_teams(api)
     credentials = load_or_create(root, (team.name for team in teams))
     api_keys = ApiKeyRegistry({team.name: credentials.clients[team.name].api_key for team in teams})
@@ -111,7 +114,8 @@ def build_auth(
             f"Authentication: tokens verified against this checkout's key ({credentials.path}, "
             f"JWKS at {JWKS_PATH}); headers for a call: python -m codegen credentials",
         )
-    return AuthSetup(Gatekeeper(definition, verifier, api_keys), credentials, banner, documents)
+    gatekeeper = Gatekeeper(definition, verifier, api_keys, custom)
+    return AuthSetup(gatekeeper, credentials, banner, documents)
 
 
 def _json_bytes(document: dict[str, Any]) -> bytes:
