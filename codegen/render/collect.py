@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen.render.observability import render_observability
 from codegen.render.routes import render_routes
 from codegen.render.runtime import GENERATED, render_runtime
 from codegen.render.sam import render_template
@@ -30,7 +31,7 @@ class Rendered:
 
 def render_all(api: Api) -> Rendered:
     generated: dict[Path, str] = {}
-    for renderer in (render_runtime, render_validators, render_routes):
+    for renderer in (render_runtime, render_observability, render_validators, render_routes):
         generated.update(renderer(api))
     generated[TEMPLATE_FILE] = render_template(api)
     create_only = {path: text for path, text in render_stubs(api).items() if path not in generated}
