@@ -37,8 +37,6 @@ CORS_HEADERS: dict[str, str] = {
 }
 RETRY_AFTER_SECONDS = "1"
 REQUEST_ID_HEADER = "x-amzn-RequestId"
-# The service counter of DynamoDB calls refused for throughput (see utils.metrics).
-DYNAMODB_THROTTLES = "DynamoDBThrottles"
 
 # DynamoDB error codes that mean "try again later", not "your request is wrong".
 _UNAVAILABLE_CODES = frozenset(
@@ -48,15 +46,6 @@ _UNAVAILABLE_CODES = frozenset(
         "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",
         "ServiceUnavailable",
-        "ThrottlingException",
-    }
-)
-# Those of them that mean throttling (the others: DynamoDB's own trouble).
-_THROTTLING_CODES = frozenset(
-    {
-        "LimitExceededException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
         "ThrottlingException",
     }
 )
@@ -137,8 +126,6 @@ def _failure(exc: Exception, context: Any) -> tuple[Response, str]:
     request_id = getattr(context, "aws_request_id", "-")
     code = error_code(exc)
     if is_unavailable(exc):
-        if code in _THROTTLING_CODES:
-            observability.count(DYNAMODB_THROTTLES)
         _LOG.warning("Storage unavailable (request %s): %s", request_id, code)
         return error_response(
             503,

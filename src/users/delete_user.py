@@ -8,6 +8,7 @@ from typing import Any
 from generated.operations.delete_user import validate
 from generated.runtime import Response, guarded
 from users import service
+from utils import metrics
 from utils.dynamodb import get_table
 from utils.events import path_parameter
 from utils.response import error, success
@@ -23,4 +24,5 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
         return request
     if not service.delete_user(get_table(), request.id):
         return error(service.USER_NOT_FOUND, 404)
+    metrics.count(metrics.USERS_DELETED)
     return success(None, 204)
