@@ -178,32 +178,53 @@ def emf_line(
 ) -> str:
     """One EMF document (CloudWatch User Guide, "Specification: Embedded metric format"):
     the request metrics under (Service, Operation), the counters under (Service) alone,
-    plus the request ids as plain properties, so a metric's log line can be found."""
-    directives: list[dict[str, Any]] = [
-        {
-            "Namespace": NAMESPACE,
-            "Dimensions": [list(OPERATION_DIMENSIONS)],
-            "Metrics": [{"Name": name, "Unit": unit} for name, unit in REQUEST_METRICS],
-        }
-    ]
-    document: dict[str, Any] = {
-        "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": directives},
-        "Service": SERVICE,
-        "Operation": operation,
-        "Requests": 1,
-        "Latency": latency_ms,
-        "Errors4xx": 1 if 400 <= status < 500 else 0,
-        "Errors5xx": 1 if status >= 500 else 0,
-        "lambdaRequestId": fields.get("lambdaRequestId"),
-        "apiRequestId": fields.get("apiRequestId"),
-    }
+    plus the request ids as plain properties, so a metric's log line can be found.
+
+    Filled into a template whose constant parts are encoded once at import: a warm call
+    then pays about 1 us for it instead of 6 for encoding the whole document (bench)."""
+    directives = _REQUEST_DIRECTIVE
+    counted = ""
     if counters:
-        directives.append(
-            {
-                "Namespace": NAMESPACE,
-                "Dimensions": [list(SERVICE_DIMENSIONS)],
-                "Metrics": [{"Name": name, "Unit": "Count"} for name in counters],
-            }
-        )
-        document.update(counters)
-    return "".join(_ENCODE(document, 0))
+        service_directive = {
+            "Namespace": NAMESPACE,
+            "Dimensions": [list(SERVICE_DIMENSIONS)],
+            "Metrics": [{"Name": name, "Unit": "Count"} for name in counters],
+        }
+        directives += "," + _encode(service_directive)
+        counted = "," + _encode(dict(counters))[1:-1]
+    return _EMF_TEMPLATE % (
+        int(time.time() * 1000),
+        directives,
+        _string(operation),
+        latency_ms,
+        1 if 400 <= status < 500 else 0,
+        1 if status >= 500 else 0,
+        _string(fields.get("lambdaRequestId")),
+        _string(fields.get("apiRequestId")),
+        counted,
+    )
+
+
+def _encode(value: Any) -> str:
+    return "".join(_ENCODE(value, 0))
+
+
+def _string(value: Any) -> str:
+    """A JSON string, or null for anything else."""
+    return _json.encode_basestring_ascii(value) if isinstance(value, str) else "null"
+
+
+_REQUEST_DIRECTIVE = _encode(
+    {
+        "Namespace": NAMESPACE,
+        "Dimensions": [list(OPERATION_DIMENSIONS)],
+        "Metrics": [{"Name": name, "Unit": unit} for name, unit in REQUEST_METRICS],
+    }
+)
+# %r of a float is its shortest round-tripping repr, a JSON number (latencies are finite).
+_EMF_TEMPLATE = (
+    '{"_aws":{"Timestamp":%d,"CloudWatchMetrics":[%s]},"Service":'
+    + _string(SERVICE).replace("%", "%%")
+    + ',"Operation":%s,"Requests":1,"Latency":%r,"Errors4xx":%d,"Errors5xx":%d,'
+    '"lambdaRequestId":%s,"apiRequestId":%s%s}'
+)
