@@ -1,56 +1,26 @@
 """What a function's log stream holds: its log records as Lambda's JSON format renders
 them, and the Embedded Metric Format lines it writes.
 
-`LambdaJsonFormatter` follows the Python runtime's formatter for `LogFormat: JSON`
-(aws-lambda-python-runtime-interface-client, awslambdaric/lambda_runtime_log_utils.py,
-`JsonFormatter.format`): timestamp, level, message, logger, requestId, the exception's
-type, message and stack when the record carries one, then every other attribute of the
-record that is not one of logging's own (the `extra=` fields) at the top level; keys whose
-value is None are dropped. Reproduced because that package needs Lambda's native runtime
-client to install; the rule it implements is the one the assertions rely on.
+`LambdaJsonFormatter` (bench/lambda_logging.py, which the benchmark uses too) follows the
+Python runtime's formatter for `LogFormat: JSON` (aws-lambda-python-runtime-interface-
+client, awslambdaric/lambda_runtime_log_utils.py, `JsonFormatter.format`): timestamp,
+level, message, logger, requestId, the exception's type, message and stack when the
+record carries one, then every other attribute of the record that is not one of
+logging's own (the `extra=` fields) at the top level; keys whose value is None are
+dropped. Reproduced because that package needs Lambda's native runtime client to install.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-# awslambdaric's _RESERVED_FIELDS: a record's own attributes, never copied as extra fields.
-RESERVED_FIELDS = frozenset(
-    {
-        "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module",
-        "exc_info", "exc_text", "stack_info", "lineno", "funcName", "created", "msecs",
-        "relativeCreated", "thread", "threadName", "processName", "process",
-        "aws_request_id", "tenant_id", "_frame_type", "taskName", "message", "asctime",
-    }
-)  # fmt: skip
-
-
-class LambdaJsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        exc = record.exc_info
-        result: dict[str, Any] = {
-            "timestamp": record.created,
-            "level": record.levelname,
-            "message": record.getMessage(),
-            "logger": record.name,
-            "stackTrace": traceback.format_tb(exc[2]) if exc else None,
-            "errorType": exc[0].__name__ if exc and exc[0] else None,
-            "errorMessage": str(exc[1]) if exc else None,
-            "requestId": getattr(record, "aws_request_id", None),
-        }
-        result.update(
-            (key, value)
-            for key, value in record.__dict__.items()
-            if key not in RESERVED_FIELDS and key not in result
-        )
-        return json.dumps({k: v for k, v in result.items() if v is not None})
+from bench.lambda_logging import LambdaJsonFormatter
 
 
 @dataclass
