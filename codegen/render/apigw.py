@@ -9,9 +9,9 @@ which `codegen.render.sam` prints as `!Sub`. What it adds to the spec:
   generates itself);
 - request validation (`all`) on every operation; API Gateway checks models and the
   presence of required parameters only, so it is a first line: the Lambda validates fully;
-- gateway responses, so every response API Gateway makes itself carries the CORS headers,
-  `x-amzn-RequestId` and the `{"message": ...}` envelope (by default they carry no CORS headers at all and
-  browsers hide the real error);
+- gateway responses, so every response API Gateway makes itself carries the CORS
+  headers, `x-amzn-RequestId` and the `{"message": ...}` envelope (by default they carry
+  no CORS headers at all and browsers hide the real error);
 - security: API keys (X-API-Key header) and Cognito user pools authorizers from the
   model's `Operation.security` (the parser refuses anything else);
 - an OPTIONS preflight (mock) on every path, `x-amazon-apigateway-any-method` (mock, 405

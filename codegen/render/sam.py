@@ -193,7 +193,6 @@ def _function_globals(api: Api) -> dict[str, Any]:
         "LoggingConfig": logging_config(),
     }
     variables: dict[str, Any] = {table.environment: _ref(table.logical_id) for table in api.tables}
-    variables.update(service_environment())
     # Every function gets every secret, through Globals: the spec has no per-operation
     # declaration of secrets (unlike x-codegen-dynamodb), and a secret grants no AWS access,
     # so the simple rule costs little. The value is resolved by CloudFormation at deploy
@@ -204,6 +203,13 @@ def _function_globals(api: Api) -> dict[str, Any]:
     # with it can read the environment. A new value reaches the functions on the next
     # stack update that touches them (CloudFormation does not re-resolve on its own).
     variables.update({secret.environment: _secret_reference(secret) for secret in api.secrets})
+    for name, value in service_environment().items():
+        if name in variables:
+            raise SpecError(
+                f"environment variable {name} is reserved for the metrics' Service dimension",
+                "/x-codegen",
+            )
+        variables[name] = value
     if variables:
         settings["Environment"] = {"Variables": variables}
     if api.secrets:

@@ -20,6 +20,7 @@ from codegen.render.monitoring import (
 )
 from codegen.render.observability import REQUEST_METRICS, render_observability
 from codegen.render.sam import build_template, render_template
+from codegen.spec.errors import SpecError
 from codegen.spec.gateway import STAGE_NAME, function_logical_id
 from codegen.spec.model import Api
 from codegen.spec.parser import parse_api
@@ -222,3 +223,12 @@ def test_observability_settings_reach_the_parameters(tmp_path: Path) -> None:
         '"Team/Users"'
         in template["Resources"][DASHBOARD_LOGICAL_ID]["Properties"]["DashboardBody"]["Fn::Sub"]
     )
+
+
+def test_a_table_or_secret_may_not_take_the_service_variable(tmp_path: Path) -> None:
+    document = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    document["x-codegen"]["secrets"]["CursorSecret"]["environment"] = "SERVICE_NAME"
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SpecError, match="SERVICE_NAME is reserved"):
+        build_template(parse_api(spec))
