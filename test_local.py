@@ -4,9 +4,10 @@
 
 Starts moto's DynamoDB in this process, creates the tables `template.yaml` declares (with
 codegen.serve.dynamodb_tables, as the local server does), then walks through the API: the
-happy path of every endpoint and the usual mistakes (missing fields, bad email, unknown id,
-bad limit, malformed JSON, forged cursor). Each response is printed; the exit status is 1
-if any of them is not what the walk expects, else 0.
+happy path of every endpoint, unique emails and Idempotency-Key retries, and the usual
+mistakes (missing fields, bad email, unknown id, bad limit, malformed JSON, forged cursor).
+Each response is printed; the exit status is 1 if any of them is not what the walk
+expects, else 0.
 
 Importing this module does nothing: everything happens in `main()`.
 """
@@ -147,7 +148,7 @@ def walk_the_api(walk: Walk) -> None:
         api_event("GET", "/users"),
         200,
         lambda b: b["count"] == 2 and b["next_token"] is None,
-        title="list, default limit",
+        title="list, default limit (never an email claim)",
     )
     walk.call(
         update_user,
@@ -155,6 +156,49 @@ def walk_the_api(walk: Walk) -> None:
         200,
         lambda b: b["email"] == "ada@lovelace.example" and b["name"] == "Ada Lovelace",
         title="change the email only",
+    )
+
+    # Unique emails (compared case-insensitively) and safely retried creates.
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body={"name": "Grace", "email": "GRACE@example.com"}),
+        409,
+        lambda b: b == {"message": "Email already in use"},
+        title="create with another user's email, in another case",
+    )
+    walk.call(
+        update_user,
+        user_event("PATCH", ada_id, {"email": "grace@example.com"}),
+        409,
+        title="change the email to another user's",
+    )
+    walk.call(
+        update_user,
+        user_event("PATCH", ada_id, {"email": "ADA@lovelace.example"}),
+        200,
+        lambda b: b["email"] == "ADA@lovelace.example",
+        title="change the email to itself in another case",
+    )
+    keyed = {"Idempotency-Key": "local-walk-1"}
+    alan = {"name": "Alan Turing", "email": "alan@example.com"}
+    first_alan = walk.call(
+        create_user,
+        api_event("POST", "/users", body=alan, headers=keyed),
+        201,
+        title="create with an Idempotency-Key",
+    )
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body=alan, headers=keyed),
+        201,
+        lambda b: b == first_alan,
+        title="the same request again: the first answer, nothing created",
+    )
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body={**alan, "name": "Alan"}, headers=keyed),
+        422,
+        title="the same key with another body",
     )
 
     # Mistakes.
@@ -227,6 +271,48 @@ def walk_the_api(walk: Walk) -> None:
     walk.call(delete_user, user_event("DELETE", ada_id), 204, title="delete")
     walk.call(delete_user, user_event("DELETE", ada_id), 404, title="delete again")
     walk.call(get_user, user_event("GET", ada_id), 404, title="get the deleted user")
+    walk.call(
+        create_user,
+        api_event("POST", "/users", body={"name": "Ada", "email": "ada@lovelace.example"}),
+        201,
+        title="the deleted user's email is free again",
+    )
+
+
+def walk_the_gateway(walk: Walk) -> None:
+    """Authenticated calls through the local gateway, which verifies keys and tokens."""
+    from werkzeug.test import Client
+
+    from codegen.serve import create_app
+    from tests.support.credentials import auth_headers
+
+    app = create_app(ROOT)  # its own embedded moto DynamoDB, started here
+    try:
+        client = Client(app)
+        every = auth_headers()  # what `python -m codegen credentials` prints
+        reader = auth_headers(client="mobile")  # a team granted users/read only
+        new_user = {"name": "Katherine Johnson", "email": "katherine@example.com"}
+        calls: list[tuple[str, str, str, dict[str, str], Any, int]] = [
+            ("no credentials: the authorizer refuses", "POST", "/users", {}, new_user, 401),
+            ("token without users/write", "POST", "/users", reader, new_user, 401),
+            ("unknown API key", "GET", "/users", {**every, "x-api-key": "nope"}, None, 403),
+            ("authenticated create", "POST", "/users", every, new_user, 201),
+            ("authenticated list, read scope", "GET", "/users", reader, None, 200),
+        ]
+        for title, method, path, headers, body, status in calls:
+            response = client.open(path, method=method, headers=headers, json=body)
+            payload = response.get_json(silent=True)
+            cors = response.headers.get("Access-Control-Allow-Origin") == "*"
+            ok = response.status_code == status and cors
+            walk.calls += 1
+            walk.failures += not ok
+            verdict = "ok  " if ok else "FAIL"
+            print(f"{verdict} {method:6} {path:45} -> {response.status_code}  (via the gateway)")
+            print(f"     {title}")
+            if payload is not None:
+                print(f"     {json.dumps(payload)[:300]}")
+    finally:
+        app.close()
 
 
 def main() -> int:
@@ -247,6 +333,8 @@ def main() -> int:
             walk_the_api(walk)
         finally:
             dynamodb.clear_cache()
+    print("\nThrough the local API Gateway, which verifies API keys and access tokens:\n")
+    walk_the_gateway(walk)
     print(f"\n{walk.calls - walk.failures}/{walk.calls} responses as expected")
     return 1 if walk.failures else 0
 

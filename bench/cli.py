@@ -107,6 +107,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.section_seconds["package"] = time.perf_counter() - t
 
     results.machine["load average at end (1/5/15 min)"] = machine.load_average()
+    if "transaction" in sections:
+        t = time.perf_counter()
+        from bench import transaction
+
+        try:
+            results.transaction = transaction.run(settings, log)
+        except RuntimeError as error:
+            results.skipped["transaction"] = str(error)
+            log(f"transaction: {error}")
+        results.section_seconds["transaction"] = time.perf_counter() - t
     checks = budgets.evaluate(results, sections, settings.concurrencies)
     args.out.mkdir(parents=True, exist_ok=True)
     results.save(config.OUT_DIR / ("results-quick.json" if args.quick else "results.json"))

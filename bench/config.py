@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import site
+import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -135,6 +136,24 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def python() -> str:
     return sys.executable
+
+
+def run_child(module: str, payload: str, timeout: int = 1800) -> str:
+    """`python -m module payload` from the root, in `child_env()`; the last line of its
+    stdout (the child's JSON answer). RuntimeError with the tail of stderr if it failed."""
+    completed = subprocess.run(
+        [python(), "-m", module, payload],
+        cwd=str(ROOT),
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        tail = completed.stderr.strip().splitlines()[-5:]
+        raise RuntimeError(f"{module} child failed: " + " | ".join(tail))
+    return completed.stdout.strip().splitlines()[-1]
 
 
 def our_handlers(spec: Path = SPEC, src: Path = SRC) -> dict[str, tuple[str, str] | str]:

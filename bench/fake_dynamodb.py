@@ -69,6 +69,14 @@ def respond(target: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             if right.strip() in values:
                 found[names.get(left.strip(), left.strip())] = values[right.strip()]
         return 200, {"Attributes": found}
+    if action == "TransactWriteItems":
+        # Our create (users.service): the user's Put and the email claim's Put in one
+        # transaction. Conditions are not evaluated: the cold start makes one call.
+        for entry in request["TransactItems"]:
+            put = entry.get("Put", {})
+            if "id" in put.get("Item", {}):
+                ITEMS[put["Item"]["id"]["S"]] = put["Item"]
+        return 200, {}
     if action == "Scan":
         items = list(ITEMS.values())[: int(request.get("Limit", 100))]
         return 200, {"Items": items, "Count": len(items), "ScannedCount": len(items)}

@@ -41,6 +41,7 @@ def run_load(
     max_requests: int,
     ok_statuses: tuple[int, ...],
     new_connection: bool = False,
+    extra_headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Closed-loop load; `new_connection` opens a connection per request (Connection: close)."""
     counter = itertools.count()
@@ -49,6 +50,7 @@ def run_load(
     start_gate = threading.Barrier(concurrency + 1)
     deadline = [0.0]
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    headers.update(extra_headers or {})  # e.g. credentials (bench.server.credentials)
     if new_connection:
         headers["Connection"] = "close"
 

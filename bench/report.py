@@ -276,6 +276,25 @@ def generator_lines(results: Results) -> list[str]:
     ]
 
 
+def transaction_lines(results: Results) -> list[str]:
+    """A create's added cost (issue 12): the transaction against a plain put."""
+    if not results.transaction:
+        return [f"Not measured: {results.skipped.get('transaction', 'section not run')}."]
+    base = next((t for t in results.transaction if t.us), None)
+    rows = []
+    for t in results.transaction:
+        time_cell = f"{median(t.us):.0f} us" if t.us else NONE
+        ratio = f"{median(t.us) / median(base.us):.2f}x" if t.us and base is not None else NONE
+        rows.append([t.operation, f"{t.wcu:g} WCU", time_cell, ratio, t.writes])
+    return [
+        "Write capacity per create from DynamoDB's rules (a transactional write is 2 WCUs "
+        "per item up to 1 KB); time per call through boto3 on moto in-process, alternating "
+        "rounds, medians: client-side and emulator work only, a relative figure.",
+        "",
+        *_table(["create", "capacity", "time", "vs plain put", "writes"], rows),
+    ]
+
+
 def package_lines(results: Results) -> list[str]:
     p = results.package
     if p.skipped:
@@ -370,6 +389,10 @@ def render(
         "## Package",
         "",
         *package_lines(results),
+        "",
+        "## A create's added cost (unique email, Idempotency-Key)",
+        "",
+        *transaction_lines(results),
         "",
         "## Machine",
         "",

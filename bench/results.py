@@ -61,6 +61,16 @@ class GeneratorRun:
 
 
 @dataclass
+class TransactionCost:
+    """One way of creating a user (bench.transaction): its write capacity and time."""
+
+    operation: str
+    wcu: float  # write capacity units per create, from DynamoDB's pricing rules
+    writes: str  # what it writes
+    us: list[float] = field(default_factory=list)  # per round: mean microseconds per call
+
+
+@dataclass
 class Package:
     skipped: str | None = None  # the reason, when not measured
     functions: int = 0
@@ -81,6 +91,7 @@ class Results:
     server: list[ServerRun] = field(default_factory=list)
     generator: list[GeneratorRun] = field(default_factory=list)
     package: Package = field(default_factory=Package)
+    transaction: list[TransactionCost] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # section -> reason
     notes: list[str] = field(default_factory=list)
     section_seconds: dict[str, float] = field(default_factory=dict)
@@ -132,6 +143,7 @@ class Results:
             server=[ServerRun(**s) for s in raw["server"]],
             generator=[GeneratorRun(**g) for g in raw["generator"]],
             package=Package(**package),
+            transaction=[TransactionCost(**t) for t in raw.get("transaction", [])],
             skipped=raw["skipped"],
             notes=raw["notes"],
             section_seconds=raw["section_seconds"],

@@ -8,6 +8,7 @@ starts moto's `mock_aws` in-process and creates the table first, as our server d
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -54,10 +55,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@functools.cache
+def credentials() -> dict[str, str]:
+    """What `python -m codegen credentials` prints: /users needs an API key and a token on
+    our server (verified per request, part of what is measured); chalice local ignores them,
+    so both servers get the same bytes."""
+    from codegen.serve.auth.credentials_cli import headers
+
+    return dict(headers(config.ROOT / "openapi.yaml", None, []))
+
+
 def request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
         headers = {"Content-Type": "application/json"} if body is not None else {}
+        headers.update(credentials())
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
@@ -199,6 +211,7 @@ def run(settings: config.Settings, log: Log) -> tuple[list[ServerRun], dict[str,
                     seconds=0.3,
                     max_requests=200,
                     ok_statuses=OK[endpoint],
+                    extra_headers=credentials(),
                 )
         for round_no in range(settings.server_rounds):
             levels = [
@@ -221,6 +234,7 @@ def run(settings: config.Settings, log: Log) -> tuple[list[ServerRun], dict[str,
                         max_requests=settings.server_max_requests,
                         ok_statuses=OK[endpoint],
                         new_connection=mode == "new connection",
+                        extra_headers=credentials(),
                     )
                     row = runs[(name, endpoint, concurrency, mode)]
                     row.rps.append(result.rps)

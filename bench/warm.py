@@ -18,7 +18,6 @@ import importlib
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -170,19 +169,7 @@ def run(settings: config.Settings, log: Log) -> tuple[list[Warm], dict[str, str]
             "warm_batch_seconds": settings.warm_batch_seconds,
         }
     )
-    completed = subprocess.run(
-        [config.python(), "-m", "bench.warm", payload],
-        cwd=str(config.ROOT),
-        env=config.child_env(),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if completed.returncode != 0:
-        tail = completed.stderr.strip().splitlines()[-5:]
-        raise RuntimeError("warm child failed: " + " | ".join(tail))
-    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    answer = json.loads(config.run_child("bench.warm", payload))
     out: list[Warm] = []
     for key, row in answer["rows"].items():
         variant, operation, kind = key.split("|")

@@ -2,7 +2,7 @@
 
     python -m codegen [generate] [--spec PATH]   render everything beside the spec
     python -m codegen check [--spec PATH]        exit 1 listing stale generated files
-    python -m codegen serve|publish|diff ARGS    codegen.<tool>.main(ARGS)
+    python -m codegen serve|publish|diff|credentials ARGS   <tool module>.main(ARGS) (TOOLS)
 
 A bad spec is exit 2 with one line on stderr, `codegen: error: <pointer>: <message>`;
 never a traceback (set CODEGEN_DEBUG=1 to get one for a bug in the generator itself).
@@ -23,14 +23,20 @@ EXIT_OK = 0
 EXIT_STALE = 1
 EXIT_SPEC_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
-TOOLS = ("serve", "publish", "diff")
+# Each tool's module, with its `main(argv) -> int`.
+TOOLS = {
+    "serve": "codegen.serve",
+    "publish": "codegen.publish",
+    "diff": "codegen.diff",
+    "credentials": "codegen.serve.auth.credentials_cli",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in TOOLS:
         # Imported lazily: each tool has heavy dependencies the others do not need.
-        tool = importlib.import_module(f"codegen.{args[0]}")
+        tool = importlib.import_module(TOOLS[args[0]])
         return int(tool.main(args[1:]))
     options = _parser().parse_args(args)
     try:

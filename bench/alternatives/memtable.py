@@ -38,6 +38,36 @@ def _condition_text(condition: Any) -> str:
     return str(getattr(condition, "expression_format", "")) + type(condition).__name__
 
 
+class _Meta:
+    def __init__(self, client: MemClient) -> None:
+        self.client = client
+
+
+class MemClient:
+    """The part of the low-level client our handlers use through `table.meta.client`:
+    TransactWriteItems (users.service: the user, its email claim and the idempotency
+    record in one transaction). Actions on this table go to its methods, so conditions
+    are honoured as above; actions on the other tables (claims, idempotency records) are
+    accepted and, like every write here unless `keep_writes`, not kept."""
+
+    def __init__(self, table: MemTable) -> None:
+        self._table = table
+
+    def transact_write_items(self, **kwargs: Any) -> dict[str, Any]:
+        for action in kwargs["TransactItems"]:
+            ((kind, request),) = action.items()
+            if request["TableName"] != self._table.name:
+                continue
+            arguments = {key: value for key, value in request.items() if key != "TableName"}
+            if kind == "Put":
+                self._table.put_item(**arguments)
+            elif kind == "Update":
+                self._table.update_item(**arguments)
+            elif kind == "Delete":
+                self._table.delete_item(**arguments)
+        return {}
+
+
 class MemTable:
     """Duck-typed subset of `boto3.resources.factory.dynamodb.Table`."""
 
@@ -46,6 +76,7 @@ class MemTable:
         self.table_name = name
         self.keep_writes = keep_writes
         self.items: dict[str, dict[str, Any]] = {SEED_ID: dict(SEED_ITEM)}
+        self.meta = _Meta(MemClient(self))
 
     def put_item(self, **kwargs: Any) -> dict[str, Any]:
         item = kwargs["Item"]

@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from codegen.render import auth_template
 from codegen.render.apigw_models import ModelSchemas, Refs
 from codegen.render.cors import cors_headers, preflight_headers
 from codegen.spec.errors import SpecError, join_pointer
@@ -61,9 +62,9 @@ PREFLIGHT_MAX_AGE = "600"
 # is a mapping of the context variable, not a literal.
 REQUEST_ID_HEADER = "x-amzn-RequestId"
 REQUEST_ID_SOURCE = "context.requestId"
-# The template parameter naming the Cognito user pool(s) of `cognito` schemes (codegen.render.sam
-# declares it only when a scheme uses it).
-USER_POOL_PARAMETER = "CognitoUserPoolArn"
+# The template parameter naming the Cognito user pool of `cognito` schemes (declared, with
+# the pool the stack creates when it is empty, by codegen.render.auth_template).
+USER_POOL_PARAMETER = auth_template.USER_POOL_PARAMETER
 # What a mock's request template must produce: a MOCK integration reads the status of its
 # integration response from the `statusCode` of the (mapped) request body, and answers
 # 500 "Unable to parse statusCode" when there is none -- which is what a body passed
@@ -112,7 +113,7 @@ def definition_body(api: Api) -> dict[str, Any]:
         },
         GATEWAY_RESPONSES: gateway_responses(cors),
     }
-    security_schemes = {scheme.name: _security_scheme(scheme) for scheme in api.security_schemes}
+    security_schemes = {s.name: _security_scheme(api, s) for s in api.security_schemes}
     if security_schemes:
         body["components"]["securitySchemes"] = security_schemes
     if any(op.api_key_required for op in api.operations):
@@ -159,7 +160,7 @@ def _is_text(media_type: str) -> bool:
     )
 
 
-def _security_scheme(scheme: SecurityScheme) -> dict[str, Any]:
+def _security_scheme(api: Api, scheme: SecurityScheme) -> dict[str, Any]:
     """A scheme as API Gateway's importer reads it (the shape SAM's own Auth renders).
 
     - API keys: `apiKey` in the `x-api-key` header; a method requiring the scheme gets
@@ -180,9 +181,29 @@ def _security_scheme(scheme: SecurityScheme) -> dict[str, Any]:
         AUTHTYPE: "cognito_user_pools",
         AUTHORIZER: {
             "type": "cognito_user_pools",
-            "providerARNs": [{"Ref": USER_POOL_PARAMETER}],
+            "providerARNs": [auth_template.user_pool_arn(api)],
         },
     }
+
+
+def _fixed_message(text: str) -> str:
+    return json.dumps({"message": text}, separators=(",", ":"))
+
+
+# API Gateway's refusals before the Lambda runs, in the order it checks (codegen.serve.auth
+# emulates them and cites the sources): the Cognito authorizer (UNAUTHORIZED, 401
+# {"message":"Unauthorized"} for a missing, invalid or expired token and for one without
+# the method's scopes), then the API key (INVALID_API_KEY, 403 {"message":"Forbidden"},
+# missing or unknown key), then the usage plan's quota (QUOTA_EXCEEDED, 429). Each is
+# declared so that it carries the CORS headers; statuses and messages are API Gateway's
+# defaults. ACCESS_DENIED (an authorizer's or resource policy's deny) cannot happen with
+# a Cognito authorizer and no resource policy, and is declared for the same reason.
+AUTH_GATEWAY_RESPONSES: tuple[tuple[str, str | None, str], ...] = (
+    ("UNAUTHORIZED", "401", _fixed_message("Unauthorized")),
+    ("ACCESS_DENIED", "403", _fixed_message("Forbidden")),
+    ("INVALID_API_KEY", "403", _fixed_message("Forbidden")),
+    ("QUOTA_EXCEEDED", "429", _fixed_message("Too many requests")),
+)
 
 
 def gateway_responses(cors: Mapping[str, str]) -> dict[str, Any]:
@@ -227,6 +248,7 @@ def gateway_responses(cors: Mapping[str, str]) -> dict[str, Any]:
         ("REQUEST_TOO_LARGE", "413", fixed("Request too large")),
         ("UNSUPPORTED_MEDIA_TYPE", "415", fixed("Content-Type must be application/json")),
         ("THROTTLED", "429", fixed("Too many requests")),
+        *AUTH_GATEWAY_RESPONSES,
         ("INTEGRATION_TIMEOUT", "504", fixed("Endpoint request timed out")),
     ]
     parameters = {f"gatewayresponse.header.{name}": _quoted(v) for name, v in cors.items()}

@@ -48,7 +48,9 @@ class _TemplateDumper(yaml.SafeDumper):
             if self.analysis is None:
                 self.analysis = self.analyze_scalar(event.value)
             analysis = self.analysis
-            if analysis.allow_block_plain and not analysis.empty and not analysis.multiline:
+            # Inside `!If [...]` a plain `${X}` would open a flow mapping: the flow rules apply.
+            plain = analysis.allow_flow_plain if self.flow_level else analysis.allow_block_plain
+            if plain and not analysis.empty and not analysis.multiline:
                 return ""
         return str(super().choose_scalar_style())
 

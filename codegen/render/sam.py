@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.render import templating
+from codegen.render import auth_template, templating
 from codegen.render.apigw import (
     API_LOGICAL_ID,
-    USER_POOL_PARAMETER,
     definition_body,
 )
 from codegen.render.cfn_yaml import dump_yaml
@@ -127,6 +126,8 @@ def build_template(api: Api) -> dict[str, Any]:
         _add(resources, SECRETS_KEY, _secrets_key(), "/x-codegen/secrets")
     for secret in api.secrets:
         _add(resources, secret.logical_id, _secret(secret), "/x-codegen/secrets")
+    for logical_id, resource in auth_template.resources(api, API_LOGICAL_ID).items():
+        _add(resources, logical_id, resource, "/x-codegen/clients")
     monitoring = monitoring_template(api)
     for logical_id, resource in monitoring["Resources"].items():
         _add(resources, logical_id, resource, "/x-codegen/observability")
@@ -144,6 +145,7 @@ def build_template(api: Api) -> dict[str, Any]:
             "Description": f"Name of the DynamoDB table {table.logical_id}",
             "Value": _ref(table.logical_id),
         }
+    outputs.update(auth_template.outputs(api))
     outputs.update(monitoring["Outputs"])
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -154,6 +156,7 @@ def build_template(api: Api) -> dict[str, Any]:
             RESERVED_CONCURRENCY_CONDITION: {
                 "Fn::Not": [{"Fn::Equals": [_ref(RESERVED_CONCURRENCY_PARAMETER), NO_RESERVATION]}]
             },
+            **auth_template.conditions(api),
             **monitoring["Conditions"],
         },
         "Globals": {"Function": _function_globals(api)},
@@ -173,12 +176,7 @@ def _parameters(api: Api) -> dict[str, Any]:
             "x this is needed)",
         }
     }
-    if any(scheme.kind == "cognito" for scheme in api.security_schemes):
-        parameters[USER_POOL_PARAMETER] = {
-            "Type": "String",
-            "AllowedPattern": r"arn:aws[a-zA-Z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/.+",
-            "Description": "ARN of the Amazon Cognito user pool whose tokens the API accepts",
-        }
+    parameters.update(auth_template.parameters(api))
     return parameters
 
 
@@ -266,8 +264,8 @@ def _auth(api: Api) -> dict[str, Any]:
     (`<Api>UsagePlan`, `<Api>ApiKey`, `<Api>UsagePlanKey`) and attaches the stage; the
     methods' apiKeyRequired comes from the DefinitionBody's `security`.
     """
-    if not any(op.api_key_required for op in api.operations):
-        return {}
+    if api.clients or not any(op.api_key_required for op in api.operations):
+        return {}  # declared client teams get a key and plan each (codegen.render.auth_template)
     return {
         "Auth": {
             "UsagePlan": {
@@ -419,7 +417,7 @@ def _table(table: Table) -> dict[str, Any]:
     keys = [(table.partition_key, "HASH")]
     if table.sort_key is not None:
         keys.append((table.sort_key, "RANGE"))
-    return {
+    resource: dict[str, Any] = {
         "Type": "AWS::DynamoDB::Table",
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
@@ -437,6 +435,15 @@ def _table(table: Table) -> dict[str, Any]:
             },
         },
     }
+    if table.ttl_attribute is not None:
+        # DynamoDB deletes expired items in the background, typically within a few days
+        # ("Working with expired items", DynamoDB Developer Guide): readers must still
+        # check the expiry themselves.
+        resource["Properties"]["TimeToLiveSpecification"] = {
+            "AttributeName": table.ttl_attribute,
+            "Enabled": True,
+        }
+    return resource
 
 
 def _add(resources: dict[str, Any], logical_id: str, resource: Any, pointer: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen.serve import local_secrets, observability
+from codegen.serve.auth.setup import AuthOptions, AuthSetupError, build_auth
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.docs_hook import load_docs_site
 from codegen.serve.events import LambdaEventConverter
@@ -66,12 +67,15 @@ class LocalApi:
         storage: Storage,
         spec_path: Path,
         provided_secrets: tuple[str, ...] = (),
+        auth_banner: tuple[str, ...] = (),
     ) -> None:
         self.gateway = gateway
         self.storage = storage
         self.spec_path = spec_path
         # Environment variables of x-codegen.secrets that were unset and got a random value.
         self.provided_secrets = provided_secrets
+        # How requests are authenticated, and the API keys, for the start banner.
+        self.auth_banner = auth_banner
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.gateway(environ, start_response)
@@ -88,7 +92,11 @@ class LocalApi:
 
 
 def create_app(
-    root: Path, *, validate_responses: bool = True, dynamodb_endpoint: str | None = None
+    root: Path,
+    *,
+    validate_responses: bool = True,
+    dynamodb_endpoint: str | None = None,
+    auth: AuthOptions | None = None,
 ) -> LocalApi:
     """The local API for the project at `root` (openapi.yaml, template.yaml, src/).
 
@@ -97,6 +105,8 @@ def create_app(
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     from codegen.render import apigw
+    from codegen.serve.auth.jwks import JwksError
+    from codegen.serve.auth.local_credentials import CredentialsError
     from codegen.serve.dynamodb_tables import TemplateError
     from codegen.spec import gateway as deployed
     from codegen.spec.errors import SpecError
@@ -121,6 +131,10 @@ def create_app(
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.
     definition = GatewayDefinition.from_body(apigw.definition_body(api))
+    try:
+        authentication = build_auth(root, api, definition, auth)
+    except (AuthSetupError, CredentialsError, JwksError) as error:
+        raise StartupError(str(error)) from error
     functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
     storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
     try:
@@ -149,8 +163,12 @@ def create_app(
             function_name=lambda route: functions.get(route.operation_id, route.operation_id),
             timeout_ms=deployed.TIMEOUT_SECONDS * 1000,
             memory_mb=deployed.MEMORY_MB,
+            gatekeeper=authentication.gatekeeper,
+            local_documents=authentication.local_documents,
         )
     except BaseException:
         storage.stop()
         raise
-    return LocalApi(gateway, storage, root / spec_file, provided_secrets)
+    return LocalApi(
+        gateway, storage, root / spec_file, provided_secrets, tuple(authentication.banner)
+    )

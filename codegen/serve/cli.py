@@ -26,6 +26,7 @@ from werkzeug.serving import (
 
 from codegen.serve import local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
+from codegen.serve.auth.setup import AuthOptions
 from codegen.serve.observability import HumanFormatter
 from codegen.serve.storage import ENDPOINT_VARIABLE
 
@@ -109,7 +110,26 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not check responses against the spec",
     )
+    parser.add_argument(
+        "--jwks",
+        metavar="URL|FILE",
+        help="verify tokens against this JWKS (a real Cognito pool's) instead of the "
+        "checkout's local key; needs --issuer",
+    )
+    parser.add_argument("--issuer", help="with --jwks: the pool's issuer (iss)")
+    parser.add_argument(
+        "--client-id",
+        dest="client_ids",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="with --jwks: accept tokens of this app client only (repeatable; default any)",
+    )
     return parser
+
+
+def auth_options(args: argparse.Namespace) -> AuthOptions:
+    return AuthOptions(args.jwks, args.issuer, tuple(args.client_ids))
 
 
 def configure_logging() -> None:
@@ -169,12 +189,8 @@ def announce(app: LocalApi, url: str) -> None:
     secrets_line = local_secrets.describe(app.provided_secrets)
     if secrets_line is not None:
         print(secrets_line, flush=True)
-    if app.gateway.definition.security:
-        print(
-            "Security: x-api-key and Authorization headers are required where the spec says, "
-            "but not verified (no usage plan, no user pool locally)",
-            flush=True,
-        )
+    for line in app.auth_banner:
+        print(line, flush=True)
     print(f"Serving {app.spec_path.name} on {url} (Ctrl-C to stop)", flush=True)
 
 
@@ -206,6 +222,7 @@ def serve(args: argparse.Namespace) -> int:
             root,
             validate_responses=args.validate_responses,
             dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
+            auth=auth_options(args),
         )
     except BaseException:
         sock.close()
@@ -248,6 +265,7 @@ def serve_with_reloader(args: argparse.Namespace) -> int:
             root,
             validate_responses=args.validate_responses,
             dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
+            auth=auth_options(args),
         )
         announce(app, f"http://{args.host}:{args.port}")
         wsgi_app: WSGIApplication = app

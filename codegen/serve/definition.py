@@ -131,6 +131,7 @@ class MethodSecurity:
 
     api_key: bool = False  # apiKeyRequired: an x-api-key header (403 Forbidden without)
     authorizer: bool = False  # Cognito user pools: an Authorization token (401 without)
+    scopes: tuple[str, ...] = ()  # the method's authorizationScopes (any one suffices)
 
 
 def _security(body: Mapping[str, Any]) -> dict[tuple[str, str], MethodSecurity]:
@@ -149,6 +150,15 @@ def _security(body: Mapping[str, Any]) -> dict[tuple[str, str], MethodSecurity]:
                     for kind in kinds
                 ),
                 authorizer=any(AUTHTYPE in kind for kind in kinds),
+                scopes=tuple(
+                    dict.fromkeys(
+                        str(scope)
+                        for requirement in requirements
+                        for name, scopes in requirement.items()
+                        if AUTHTYPE in (schemes.get(name) or {})
+                        for scope in scopes or ()
+                    )
+                ),
             )
             if security != MethodSecurity():
                 found[(str(path), method.upper())] = security

@@ -53,6 +53,7 @@ class TableDefinition:
     table_name: str | None  # a literal `TableName`, if the template has one
     create_arguments: Mapping[str, Any]  # `create_table` keyword arguments, bar TableName
     environment: tuple[str, ...]  # env vars set to `!Ref <logical_id>`, in template order
+    ttl_attribute: str | None = None  # TimeToLiveSpecification.AttributeName, when enabled
 
 
 def read_tables(template_path: Path) -> tuple[TableDefinition, ...]:
@@ -91,12 +92,16 @@ def _read_tables(template_path: Path, mtime_ns: int, size: int) -> tuple[TableDe
         else:
             continue
         name = properties.get("TableName")
+        ttl = properties.get("TimeToLiveSpecification")
         tables.append(
             TableDefinition(
                 logical_id=logical_id,
                 table_name=name if isinstance(name, str) else None,
                 create_arguments=arguments,
                 environment=tuple(references.get(logical_id, ())),
+                ttl_attribute=str(ttl["AttributeName"])
+                if isinstance(ttl, Mapping) and ttl.get("Enabled") is True
+                else None,
             )
         )
     return tuple(tables)
@@ -132,17 +137,26 @@ def ensure_tables(
     names: dict[str, str] = {}
     for table in read_tables(template_path):
         name = physical_name(table, environment)
+        created = True
         try:
             # A copy: the definitions are cached and shared between calls.
             client.create_table(TableName=name, **copy.deepcopy(dict(table.create_arguments)))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
                 raise
+            created = False
             _check_existing(client.describe_table(TableName=name)["Table"], table, name)
         # CreateTable returns while the table is CREATING (on AWS); wait for ACTIVE.
         client.get_waiter("table_exists").wait(
             TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
         )
+        if created and table.ttl_attribute is not None:
+            # TTL is not a CreateTable argument; enabling it twice is a ValidationException,
+            # hence only on the table just created.
+            client.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"AttributeName": table.ttl_attribute, "Enabled": True},
+            )
         names.update(dict.fromkeys(table.environment, name))
     return names
 

@@ -126,8 +126,9 @@ class LambdaEventConverter:
                 "identity": {
                     "sourceIp": source_ip,
                     "userAgent": request.headers.get("User-Agent"),
-                    # Set by API Gateway on methods requiring a key; locally the header.
-                    "apiKey": request.headers.get("x-api-key"),
+                    # Set by API Gateway on methods requiring a key, once verified (the
+                    # gateway fills it in after codegen.serve.auth admitted the request).
+                    "apiKey": None,
                     "accessKey": None,
                     "accountId": None,
                     "caller": None,

@@ -8,11 +8,11 @@ Per request, in the order the deployed gateway works:
    for that method (OPTIONS preflight) or for ANY (405 + Allow, 404 catch-all), else
    MISSING_AUTHENTICATION_TOKEN, all as the DefinitionBody declares them (`definition`);
    a mock answers for the media types its request templates map, else 415 (or 500);
-4. the method's security: a Cognito-secured method without an Authorization header ->
-   401 UNAUTHORIZED, one requiring an API key without x-api-key -> 403 INVALID_API_KEY
-   (API Gateway checks the authorizer first). Only presence is checked: tokens are not
-   verified against a user pool and keys not against a usage plan locally;
-5. the proxy event and a context -> the handler; a raise or a malformed result -> 502;
+4. the method's security, verified for real (`codegen.serve.auth.gatekeeper`): the
+   Cognito authorizer first (token signature, expiry, issuer, client, scopes: else 401
+   UNAUTHORIZED), then the API key (else 403 INVALID_API_KEY);
+5. the proxy event (with `requestContext.authorizer.claims` and the verified
+   `identity.apiKey`) and a context -> the handler; a raise or a malformed result -> 502;
 6. the proxy response -> HTTP, checked against the spec (violations logged, never altered);
 7. one log line: method, path, status, milliseconds, request id.
 
@@ -27,11 +27,12 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
+from codegen.serve.auth.gatekeeper import Admission, Gatekeeper
 from codegen.serve.context import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, LambdaContext
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.docs_hook import DocsSite
@@ -55,6 +56,7 @@ contract_log = logging.getLogger("codegen.serve.contract")
 # API Gateway REST's payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 MAX_BODY_BYTES = 10 * 1024 * 1024
 LOCAL_GET_METHODS = frozenset({"GET", "HEAD"})
+CLIENT_ENVIRON_KEY = "codegen.serve.client"
 
 
 class _TooLarge(Exception):
@@ -87,6 +89,8 @@ class LocalGateway:
         function_name: Callable[[RouteLike], str] = lambda r: function_logical_id(r.operation_id),
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         memory_mb: int = DEFAULT_MEMORY_MB,
+        gatekeeper: Gatekeeper | None = None,
+        local_documents: Mapping[str, bytes] | None = None,
     ) -> None:
         self.matcher = matcher
         self._resolver = resolver
@@ -101,6 +105,9 @@ class LocalGateway:
         self._function_name = function_name
         self._timeout_ms = timeout_ms
         self._memory_mb = memory_mb
+        # Without one, nothing is configured to verify with: secured methods refuse all.
+        self._gatekeeper = gatekeeper or Gatekeeper(definition)
+        self._local_documents = dict(local_documents or {})  # e.g. /.well-known/jwks.json
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -110,13 +117,17 @@ class LocalGateway:
         # API Gateway names the request in every answer, its own and the Lambda's.
         response.headers["x-amzn-RequestId"] = request_id
         elapsed_ms = (time.perf_counter() - started) * 1000
+        # The client team whose verified API key came with the request: logs may name the
+        # caller, never its token or key.
+        team = environ.get(CLIENT_ENVIRON_KEY)
         request_log.info(
-            "%s %s %d %.1fms %s",
+            "%s %s %d %.1fms %s%s",
             request.method,
             raw_request_path(environ),
             response.status_code,
             elapsed_ms,
             request_id,
+            f" client={team}" if team else "",
         )
         return response(environ, start_response)
 
@@ -138,10 +149,13 @@ class LocalGateway:
             return self.definition.respond("MISSING_AUTHENTICATION_TOKEN")
         route = self.matcher.route(found.resource, request.method)
         if route is not None:
-            refused = self._refuse_unauthenticated(request, found.resource)
-            if refused is not None:
-                return refused
-            return self._invoke(request, body, route, found.path_parameters, request_id)
+            security = self.definition.method_security(found.resource, request.method)
+            admitted = self._gatekeeper.admit(request.headers, security, request_id)
+            if isinstance(admitted, Response):
+                return admitted
+            if admitted.api_key_client:
+                request.environ[CLIENT_ENVIRON_KEY] = admitted.api_key_client
+            return self._invoke(request, body, route, found.path_parameters, request_id, admitted)
         mock = self.definition.mock(found.resource, request.method)
         if mock is None:
             return self.definition.respond("MISSING_AUTHENTICATION_TOKEN")
@@ -152,20 +166,14 @@ class LocalGateway:
             return self.definition.respond("DEFAULT_5XX", 500, "Internal server error")
         return mock.response()
 
-    def _refuse_unauthenticated(self, request: Request, resource: str) -> Response | None:
-        security = self.definition.method_security(resource, request.method)
-        if security.authorizer and not request.headers.get("Authorization"):
-            return self.definition.respond("UNAUTHORIZED", 401, "Unauthorized")
-        if security.api_key and not request.headers.get("x-api-key"):
-            return self.definition.respond("INVALID_API_KEY", 403, "Forbidden")
-        return None
-
     def _local_extra(self, method: str, path: str) -> Response | None:
         """The spec documents and the docs page: served by this server, not by the API."""
         if method not in LOCAL_GET_METHODS:
             return None
         found = None
-        if self._spec_documents is not None:
+        if path in self._local_documents:
+            found = Response(self._local_documents[path], content_type="application/json")
+        if found is None and self._spec_documents is not None:
             found = self._spec_documents.response(path)
         if found is None and self._docs is not None:
             found = self._docs.response(path)
@@ -181,8 +189,15 @@ class LocalGateway:
         route: RouteLike,
         path_parameters: dict[str, str],
         request_id: str,
+        admission: Admission | None = None,
     ) -> Response:
         event = self._converter.convert(request, body, route, path_parameters, request_id)
+        admission = admission or Admission()
+        # As API Gateway hands them on: the verified key (null on methods that require
+        # none) and, behind a Cognito authorizer, the token's claims as strings.
+        event["requestContext"]["identity"]["apiKey"] = admission.api_key
+        if admission.claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": admission.claims}
         context = LambdaContext(
             aws_request_id=request_id,
             function_name=self._function_name(route),

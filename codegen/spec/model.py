@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from codegen.spec.clients import Client
 from codegen.spec.errors import join_pointer
 from codegen.spec.http import JSON_MEDIA_TYPE
 
@@ -166,6 +167,8 @@ class Table:
     partition_key: KeyAttribute
     sort_key: KeyAttribute | None
     environment: str  # env var that carries its name to the functions, e.g. TABLE_NAME
+    # The attribute DynamoDB's Time to Live reads (epoch seconds), if items expire.
+    ttl_attribute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ class Api:
     operations: tuple[Operation, ...]
     tables: tuple[Table, ...] = field(default=())
     secrets: tuple[Secret, ...] = field(default=())
+    clients: tuple[Client, ...] = field(default=())  # x-codegen.clients (codegen.spec.clients)
     observability: Observability = field(default_factory=Observability)
 
     @property

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from codegen.spec.clients import parse_clients
 from codegen.spec.errors import join_pointer
 from codegen.spec.http import HTTP_METHODS
 from codegen.spec.loader import load_document, validate_semantics
@@ -66,6 +67,12 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
                     )
                 )
     check_unique(operations)
+    clients = parse_clients(
+        settings.get("clients"),
+        document,
+        used_scopes=(s for op in operations for r in op.security for s in r.scopes),
+        secured=any(op.security for op in operations),
+    )
     info = document.get("info", {})
     return Api(
         title=str(info.get("title", "")),
@@ -75,5 +82,6 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
         operations=tuple(operations),
         tables=tables,
         secrets=secrets,
+        clients=clients,
         observability=parse_observability(settings, str(info.get("title", ""))),
     )

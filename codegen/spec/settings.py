@@ -15,6 +15,7 @@ from codegen.spec.model import (
     Table,
     TableAccess,
 )
+from codegen.spec.objects import checked_object
 
 DYNAMODB_ACTIONS = frozenset(
     {
@@ -33,7 +34,7 @@ DYNAMODB_ACTIONS = frozenset(
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
 # The keys of the root `x-codegen` object: anything else is most likely a typo of one of
 # them (`secret:`, `table:`), which would otherwise be silently ignored.
-CODEGEN_KEYS = frozenset({"tables", "secrets", "observability"})
+CODEGEN_KEYS = frozenset({"tables", "secrets", "clients", "observability"})
 # AWS::SecretsManager::Secret `Description`: "Maximum: 2048" characters.
 MAX_SECRET_DESCRIPTION = 2048
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+\Z")
@@ -63,11 +64,19 @@ def parse_tables(settings: Mapping[str, Any]) -> tuple[Table, ...]:
         pointer = join_pointer("/x-codegen/tables", logical_id)
         if not _LOGICAL_ID.match(logical_id):
             raise SpecError(f"table id {logical_id!r} must be alphanumeric", pointer)
-        spec = _object(raw, pointer, {"partitionKey", "sortKey", "environment"})
+        spec = checked_object(
+            raw, pointer, {"partitionKey", "sortKey", "environment", "timeToLive"}
+        )
         environment = _environment(spec, pointer, "TABLE_NAME", seen_environment)
         if "partitionKey" not in spec:
             raise SpecError("partitionKey is required", pointer)
         sort_key = spec.get("sortKey")
+        ttl = spec.get("timeToLive")
+        if ttl is not None and (not isinstance(ttl, str) or not ttl):
+            raise SpecError(
+                "timeToLive must name the attribute holding the expiry (epoch seconds)",
+                join_pointer(pointer, "timeToLive"),
+            )
         tables.append(
             Table(
                 logical_id=logical_id,
@@ -76,6 +85,7 @@ def parse_tables(settings: Mapping[str, Any]) -> tuple[Table, ...]:
                 if sort_key is None
                 else _key(sort_key, join_pointer(pointer, "sortKey")),
                 environment=environment,
+                ttl_attribute=ttl,
             )
         )
     return tuple(tables)
@@ -103,7 +113,7 @@ def parse_secrets(settings: Mapping[str, Any], tables: tuple[Table, ...]) -> tup
                 "template resources need distinct ids",
                 pointer,
             )
-        spec = _object(raw, pointer, {"environment", "description"})
+        spec = checked_object(raw, pointer, {"environment", "description"})
         environment = _environment(spec, pointer, "CURSOR_SECRET", seen_environment)
         description = spec.get("description", "")
         if not isinstance(description, str) or len(description) > MAX_SECRET_DESCRIPTION:
@@ -133,7 +143,7 @@ def parse_observability(settings: Mapping[str, Any], title: str) -> Observabilit
     INFO", Lambda Developer Guide, "Log-level filtering"), so WARN would drop both.
     """
     pointer = "/x-codegen/observability"
-    spec = _object(settings.get("observability", {}), pointer, _OBSERVABILITY_KEYS)
+    spec = checked_object(settings.get("observability", {}), pointer, _OBSERVABILITY_KEYS)
     default = "".join(
         word[:1].upper() + word[1:].lower() for word in re.findall(r"[A-Za-z0-9]+", title)
     )
@@ -192,7 +202,7 @@ def _environment(spec: Mapping[str, Any], pointer: str, example: str, seen: dict
 
 
 def _key(raw: Any, pointer: str) -> KeyAttribute:
-    spec = _object(raw, pointer, {"name", "type"})
+    spec = checked_object(raw, pointer, {"name", "type"})
     name, kind = spec.get("name"), spec.get("type")
     if not isinstance(name, str) or not name:
         raise SpecError("key name must be a non-empty string", join_pointer(pointer, "name"))
@@ -212,7 +222,7 @@ def parse_table_access(
     result: list[TableAccess] = []
     for index, entry in enumerate(entries):
         entry_pointer = join_pointer(where, index) if isinstance(raw, list) else where
-        spec = _object(entry, entry_pointer, {"table", "actions"})
+        spec = checked_object(entry, entry_pointer, {"table", "actions"})
         table = spec.get("table")
         if table not in table_ids:
             raise SpecError(
@@ -233,15 +243,3 @@ def parse_table_access(
                 )
         result.append(TableAccess(table=str(table), actions=tuple(str(a) for a in actions)))
     return tuple(result)
-
-
-def _object(raw: Any, pointer: str, allowed: set[str]) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise SpecError("must be an object", pointer)
-    for key in raw:
-        if key not in allowed:
-            raise SpecError(
-                f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
-                join_pointer(pointer, key),
-            )
-    return raw

@@ -62,10 +62,13 @@ OPERATIONS: dict[tuple[str, str], str] = {
 # named by their HTTP reason phrase.
 ERROR_CODES: dict[int, str] = {
     400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "NotFound",
     409: "Conflict",
     413: "RequestEntityTooLarge",
     415: "UnsupportedMediaType",
+    422: "UnprocessableEntity",
     429: "TooManyRequests",
     500: "InternalServerError",
     502: "BadGateway",

@@ -32,7 +32,7 @@ else:
 # The same headers API Gateway's own answers carry (codegen/render/cors.py renders both).
 CORS_HEADERS: dict[str, str] = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key",
+    "Access-Control-Allow-Headers": "Authorization,Content-Type,Idempotency-Key,X-Amz-Date,X-Amz-Security-Token,X-Api-Key",
     "Access-Control-Expose-Headers": "Allow,Location,Retry-After,x-amzn-RequestId",
 }
 RETRY_AFTER_SECONDS = "1"

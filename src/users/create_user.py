@@ -1,4 +1,6 @@
-"""POST /users: 201 with the new user and its `Location`; 409 if its id is already taken."""
+"""POST /users: 201 with the new user and its `Location`; 409 if its email is taken (or its
+Idempotency-Key is still in flight), 422 if that key came with another body, 503 when
+DynamoDB is busy. A retry with the same Idempotency-Key and body gets the first 201."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ from typing import Any
 
 from generated.operations.create_user import validate
 from generated.runtime import Response, guarded
-from users import service
+from users import service, store
+from users.errors import DomainError
 from utils import metrics
-from utils.dynamodb import get_table
+from utils.caller import caller_id
 from utils.events import client_path
 from utils.response import error, success
 
@@ -19,10 +22,17 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
     request = validate(event)  # malformed JSON, missing or invalid name/email: 400
     if isinstance(request, dict):
         return request
-    user = service.create_user(get_table(), request.body)
-    if user is None:  # a uuid4 collision: never overwrite, let the client retry
-        metrics.count(metrics.CONFLICTS)
-        return error(service.USER_EXISTS, 409)
-    metrics.count(metrics.USERS_CREATED)
-    # Relative to what the client called, so it includes the stage or base path.
-    return success(user, 201, {"Location": f"{client_path(event) or '/users'}/{user['id']}"})
+    try:
+        created = service.create_user(
+            store.current(),
+            request.body,
+            # Relative to what the client called, so it includes the stage or base path.
+            location_prefix=client_path(event) or "/users",
+            caller=caller_id(event),  # keys are scoped to the client team
+            idempotency_key=request.idempotency_key,
+        )
+    except DomainError as refused:
+        if refused.status == 409:  # a taken email, a reused key: the service's conflicts
+            metrics.count(metrics.CONFLICTS)
+        return error(refused.message, refused.status, refused.headers)
+    return success(created.user, 201, {"Location": created.location})

@@ -8,6 +8,7 @@ from typing import Any
 from generated.operations.get_user import validate
 from generated.runtime import Response, guarded
 from users import service
+from users.errors import USER_NOT_FOUND
 from utils.dynamodb import get_table
 from utils.events import path_parameter
 from utils.response import error, success
@@ -21,9 +22,9 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
         # here but a direct invocation can send) means no such user, not a malformed one.
         # Asked only once validation failed: a valid request has an id.
         if path_parameter(event, "id") is None:
-            return error(service.USER_NOT_FOUND, 404)
+            return error(USER_NOT_FOUND, 404)
         return request
     user = service.get_user(get_table(), request.id)
     if user is None:
-        return error(service.USER_NOT_FOUND, 404)
+        return error(USER_NOT_FOUND, 404)
     return success(user)

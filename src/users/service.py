@@ -1,23 +1,39 @@
 """The users domain: what a user is and how users are stored, independent of HTTP.
 
 Handlers validate the request (generated validators), call one function here and turn
-the result into a response. Every function takes the `Table` so tests can hand in any.
+the result (or the users.errors exception) into a response. Every function takes the
+tables (`users.store.Store`, or the users `Table` for reads) so tests can hand in any.
+Every write that touches an email is one TransactWriteItems with conditions, never a
+read-then-write whose write is unconditioned (users.emails).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from users import emails, idempotency
+from users.errors import (
+    Busy,
+    CreatedUserGone,
+    EmailTaken,
+    RequestInFlight,
+    UserExists,
+    UserNotFound,
+)
+from users.store import Store
+from utils import metrics
+from utils.caller import ANONYMOUS
 from utils.dynamodb import (
-    Item,
-    delete_existing_item,
+    TransactionCancelled,
     get_item,
-    put_new_item,
     scan_page,
+    set_expression,
+    transact_write,
     update_existing_item,
 )
 from utils.pagination import InvalidCursorError, decode_cursor, encode_cursor
@@ -27,8 +43,15 @@ if TYPE_CHECKING:
 
 KEY_NAMES = ("id",)
 EDITABLE_FIELDS = ("name", "email")
-USER_NOT_FOUND = "User not found"
-USER_EXISTS = "User already exists"
+# A transaction cancelled by contention (TransactionConflict, throttling) or, for
+# read-then-transact writes, by a change since the read, is tried this many times in all
+# before answering 503. Worst case, the pauses add up to about 0.05 * (2**5 - 1) = 1.55 s
+# (each at most MAX_PAUSE_SECONDS), within the function timeout with the SDK's own
+# retries (tests/utils/test_dynamodb.py budgets those).
+MAX_TRANSACTION_TRIES = 6
+FIRST_PAUSE_SECONDS = 0.05
+MAX_PAUSE_SECONDS = 0.8
+_LOG = logging.getLogger(__name__)
 
 
 class User(TypedDict):
@@ -79,8 +102,30 @@ def to_user(item: Mapping[str, Any]) -> User:
     )
 
 
-def create_user(table: Table, fields: Mapping[str, Any]) -> User | None:
-    """Store a new user from the validated `NewUser` body; None if the new id is taken."""
+class Created:
+    """A plain class: a dataclass costs every cold start about 1 ms."""
+
+    __slots__ = ("location", "user")
+
+    def __init__(self, user: User, location: str) -> None:
+        self.user = user
+        self.location = location  # the `Location` of the 201
+
+
+def create_user(
+    store: Store,
+    fields: Mapping[str, Any],
+    location_prefix: str,
+    caller: str = ANONYMOUS,
+    idempotency_key: str | None = None,
+) -> Created:
+    """Store a new user from the validated `NewUser` body, with its email claim.
+
+    With an `idempotency_key`, a repeat of a completed create by the same caller with the
+    same body returns the first result and creates nothing (users.idempotency), unless
+    that user has been deleted since. Raises EmailTaken, KeyReused, RequestInFlight,
+    CreatedUserGone or Busy.
+    """
     now = utc_now()
     user = User(
         id=new_user_id(),
@@ -89,8 +134,114 @@ def create_user(table: Table, fields: Mapping[str, Any]) -> User | None:
         created_at=now,
         updated_at=now,
     )
-    item: Item = dict(user)
-    return user if put_new_item(table, item, KEY_NAMES) else None
+    created = Created(user, f"{location_prefix}/{user['id']}")
+    if idempotency_key is None:
+        _put_user(store, user, token=user["id"])
+        metrics.count(metrics.USERS_CREATED)
+        return created
+    begun = idempotency.begin(store.idempotency, caller, idempotency_key, fields)
+    if isinstance(begun, idempotency.Replay):
+        replayed = to_user(begun.response["user"])
+        if get_item(store.users, {"id": replayed["id"]}) is None:
+            raise CreatedUserGone()
+        metrics.count(metrics.IDEMPOTENT_REPLAYS)  # answered from storage, nothing created
+        return Created(replayed, str(begun.response["location"]))
+    response = {"user": dict(user), "location": created.location}
+    try:
+        _put_user(
+            store,
+            user,
+            token=begun.token,
+            completion=idempotency.complete_action(store.idempotency, begun, response),
+        )
+    except BaseException:
+        # A failed request must not use up its key. Conditioned on ownership, so a create
+        # that committed after all (its answer lost) keeps its COMPLETED record.
+        _abandon_quietly(store, begun)
+        raise
+    metrics.count(metrics.USERS_CREATED)
+    return created
+
+
+def _put_user(
+    store: Store, user: User, token: str, completion: dict[str, Any] | None = None
+) -> None:
+    """One transaction: the user, its email claim and (keyed) the idempotency record's
+    completion. Positions matter: CancellationReasons are aligned with the actions."""
+    actions = [
+        {
+            "Put": {
+                "TableName": store.users.name,
+                "Item": dict(user),
+                "ConditionExpression": "attribute_not_exists(#id)",
+                "ExpressionAttributeNames": {"#id": "id"},
+            }
+        },
+        emails.put_claim(store.emails, user["email"], user["id"]),
+    ]
+    if completion is not None:
+        actions.append(completion)
+    for attempt in range(MAX_TRANSACTION_TRIES):
+        cancelled = _commit(store, actions, _attempt_token(token, attempt))
+        if cancelled is None:
+            return
+        # Our id is a fresh uuid4 and the item carries this request's timestamps: if it is
+        # stored, the transaction committed on an earlier attempt whose answer was lost,
+        # and botocore's retry met our own writes. DynamoDB answers such a retry with
+        # success thanks to ClientRequestToken; moto ignores the token, so check anyway.
+        if cancelled.failed(0) and get_item(store.users, {"id": user["id"]}) == user:
+            return
+        if cancelled.failed(1):
+            raise EmailTaken() from cancelled
+        if cancelled.failed(0):
+            raise UserExists() from cancelled  # a uuid4 collision: retrying is safe
+        if cancelled.failed(2):  # our lock expired and another request took the key
+            raise RequestInFlight() from cancelled
+        if not cancelled.busy:
+            raise cancelled
+        _pause(attempt)
+    raise Busy()
+
+
+def _commit(store: Store, actions: list[dict[str, Any]], token: str) -> TransactionCancelled | None:
+    """Run one transaction: None if it committed, else why it was cancelled (positions of
+    `reasons` follow `actions`; `busy`: contention, worth another try)."""
+    try:
+        transact_write(store.users, actions, token)
+    except TransactionCancelled as cancelled:
+        return cancelled
+    return None
+
+
+def _attempt_token(token: str, attempt: int) -> str:
+    """The ClientRequestToken of our `attempt`-th try (at most 36 characters). botocore's
+    own retries of one try resend its token; a new try after a cancellation is a new
+    request, so it gets a token of its own."""
+    return token if attempt == 0 else f"{token[:32]}-r{attempt:02d}"
+
+
+def _pause(attempt: int) -> None:
+    """Exponential backoff with full jitter before trying a cancelled transaction again
+    (AWS Architecture Blog, "Exponential Backoff and Jitter"). botocore does not retry a
+    TransactionConflict: it is a TransactionCanceledException, and the other transaction
+    on the item (another request for the same email) usually finishes within milliseconds,
+    after which our retry gets a definite answer (a 409, say) instead of a 503."""
+    if attempt + 1 < MAX_TRANSACTION_TRIES:  # no pause before giving up
+        import random  # only under contention: 2.6 ms of every cold start otherwise
+
+        time.sleep(random.uniform(0, pause_limit(attempt)))
+
+
+def pause_limit(attempt: int) -> float:
+    """The longest pause after try number `attempt` (from 0)."""
+    return float(min(MAX_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2.0**attempt))
+
+
+def _abandon_quietly(store: Store, attempt: idempotency.Attempt) -> None:
+    try:
+        idempotency.abandon(store.idempotency, attempt)
+    except Exception:  # the original error matters more; the lock expires anyway
+        _LOG.warning("Could not release an idempotency record", exc_info=True)
 
 
 def get_user(table: Table, user_id: str) -> User | None:
@@ -124,14 +275,109 @@ def decode_user_cursor(token: str) -> dict[str, str]:
     return key
 
 
-def update_user(table: Table, user_id: str, changes: Mapping[str, Any]) -> User | None:
-    """Apply the validated `UserPatch` (only the fields given) and touch `updated_at`;
-    the updated user, or None if there is no such user."""
+def update_user(store: Store, user_id: str, changes: Mapping[str, Any]) -> User:
+    """Apply the validated `UserPatch` (only the fields given) and touch `updated_at`.
+
+    A new email moves its claim in the same transaction: delete the old claim (if this
+    user holds it), put the new one, update the user conditioned on the email just read.
+    If the user changed in between, read again (bounded). The same email in another case
+    is not a clash: no claim moves. Raises UserNotFound, EmailTaken or Busy.
+    """
     fields = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
-    item = update_existing_item(table, {"id": user_id}, {**fields, "updated_at": utc_now()})
-    return None if item is None else to_user(item)
+    if "email" not in fields:
+        item = update_existing_item(
+            store.users, {"id": user_id}, {**fields, "updated_at": utc_now()}
+        )
+        if item is None:
+            raise UserNotFound()
+        return to_user(item)
+    keep_old_claim = False
+    for attempt in range(MAX_TRANSACTION_TRIES):
+        current = get_item(store.users, {"id": user_id})
+        if current is None:
+            raise UserNotFound()
+        new = {**fields, "updated_at": utc_now()}
+        moves = emails.normalise(current["email"]) != emails.normalise(fields["email"])
+        actions = [_update_if_email(store, user_id, current["email"], new)]
+        if moves:
+            actions.append(emails.put_claim(store.emails, fields["email"], user_id))
+            if not keep_old_claim:
+                actions.append(emails.release_claim(store.emails, current["email"], user_id))
+        cancelled = _commit(store, actions, new_user_id())
+        if cancelled is None:
+            return to_user({**current, **new})
+        if cancelled.failed(0):  # changed or deleted since the read: read again
+            continue
+        if cancelled.failed(1):
+            raise EmailTaken() from cancelled
+        if cancelled.failed(2):
+            # Another user holds the old email's claim: data from before claims
+            # (duplicates; see ops/email_claims.py). Leave their claim alone.
+            keep_old_claim = True
+            continue
+        if not cancelled.busy:
+            raise cancelled
+        _pause(attempt)
+    raise Busy()  # lost the race MAX_TRANSACTION_TRIES times: let the client retry
 
 
-def delete_user(table: Table, user_id: str) -> bool:
-    """True if the user existed and is now deleted."""
-    return delete_existing_item(table, {"id": user_id})
+def _update_if_email(
+    store: Store, user_id: str, email: str, changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Transaction action: SET `changes` on the user, if it exists with this email."""
+    update, name_placeholders, value_placeholders = set_expression(len(changes))
+    return {
+        "Update": {
+            "TableName": store.users.name,
+            "Key": {"id": user_id},
+            "UpdateExpression": update,
+            "ConditionExpression": "#email = :email",
+            "ExpressionAttributeNames": {
+                "#email": "email",
+                **dict(zip(name_placeholders, changes, strict=True)),
+            },
+            "ExpressionAttributeValues": {
+                ":email": email,
+                **dict(zip(value_placeholders, changes.values(), strict=True)),
+            },
+        }
+    }
+
+
+def delete_user(store: Store, user_id: str) -> None:
+    """Delete the user and free its email, in one transaction conditioned on the email
+    just read (re-read if it changed). Raises UserNotFound or Busy.
+
+    A retry after a lost answer finds no user and says 404 on moto, which ignores
+    ClientRequestToken; DynamoDB answers the retry with the first success.
+    """
+    keep_claim = False
+    for attempt in range(MAX_TRANSACTION_TRIES):
+        current = get_item(store.users, {"id": user_id})
+        if current is None:
+            raise UserNotFound()
+        actions = [
+            {
+                "Delete": {
+                    "TableName": store.users.name,
+                    "Key": {"id": user_id},
+                    "ConditionExpression": "#email = :email",
+                    "ExpressionAttributeNames": {"#email": "email"},
+                    "ExpressionAttributeValues": {":email": current["email"]},
+                }
+            }
+        ]
+        if not keep_claim:
+            actions.append(emails.release_claim(store.emails, current["email"], user_id))
+        cancelled = _commit(store, actions, new_user_id())
+        if cancelled is None:
+            return
+        if cancelled.failed(0):  # changed since the read: read again
+            continue
+        if cancelled.failed(1):  # another user's claim (duplicates from before claims)
+            keep_claim = True
+            continue
+        if not cancelled.busy:
+            raise cancelled
+        _pause(attempt)
+    raise Busy()

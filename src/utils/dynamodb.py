@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -48,6 +49,20 @@ CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
 )
 
+# Local runs only: Amazon DynamoDB Local (a JVM) on a busy laptop or CI runner can take
+# longer than 1 s to answer a burst of concurrent transactions, which would turn into
+# 503s that say nothing about the code. The template never sets it, so deployed
+# functions keep the budgeted 1 s (tests/utils/test_dynamodb.py).
+READ_TIMEOUT_VARIABLE = "DYNAMODB_READ_TIMEOUT_SECONDS"
+
+
+def _client_config() -> Config:
+    override = os.environ.get(READ_TIMEOUT_VARIABLE)
+    if not override:
+        return CLIENT_CONFIG
+    return CLIENT_CONFIG.merge(Config(read_timeout=float(override)))
+
+
 _lock = threading.Lock()
 _session: boto3.session.Session | None = None  # keeps the parsed service model
 _resource: DynamoDBServiceResource | None = None
@@ -56,6 +71,7 @@ _tables: dict[str, Table] = {}
 # Reading os.environ and the cache on each call was a tenth of a warm DELETE (bench).
 _default_table: Table | None = None
 _gc_frozen = False
+_DESERIALIZER = TypeDeserializer()
 
 
 def get_table(table_name: str | None = None) -> Table:
@@ -103,7 +119,7 @@ def _new_table(name: str) -> Table:
     try:
         if _resource is None:
             _session = _session or boto3.session.Session()
-            _resource = _session.resource("dynamodb", config=CLIENT_CONFIG)
+            _resource = _session.resource("dynamodb", config=_client_config())
             # Each throttled attempt, retried or not, counts (utils.metrics).
             _resource.meta.client.meta.events.register("needs-retry.dynamodb", count_throttle)
         return _resource.Table(name)
@@ -196,7 +212,7 @@ def update_existing_item(table: Table, key: Key, changes: Mapping[str, Any]) -> 
     if key.keys() & changes.keys():
         raise ValueError("the key attributes of an item cannot be updated")
     key_names, condition = _key_condition("attribute_exists", tuple(key))
-    update, name_placeholders, value_placeholders = _set_expression(len(changes))
+    update, name_placeholders, value_placeholders = set_expression(len(changes))
     names = dict(key_names)
     names.update(zip(name_placeholders, changes, strict=True))
     values = dict(zip(value_placeholders, changes.values(), strict=True))
@@ -249,12 +265,131 @@ def _key_condition(function: str, key_names: tuple[str, ...]) -> tuple[dict[str,
 
 
 @functools.cache
-def _set_expression(count: int) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def set_expression(count: int) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(`SET #f0 = :f0, ...`, `("#f0", ...)`, `(":f0", ...)`) for `count` attributes."""
     names = tuple(f"#f{i}" for i in range(count))
     values = tuple(f":f{i}" for i in range(count))
     expression = "SET " + ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True))
     return expression, names, values
+
+
+def get_table_from(variable: str, default: str) -> Table:
+    """The `Table` named by the environment variable `variable`, else `default` (the
+    logical id, which is also what `codegen.serve.dynamodb_tables` creates it as locally)."""
+    return get_table(os.environ.get(variable) or default)
+
+
+def put_item_unless(
+    table: Table,
+    item: Item,
+    condition: str,
+    names: Mapping[str, str],
+    values: Mapping[str, Any],
+) -> Item | None:
+    """Save `item` if `condition` holds: None. Else nothing is written and the item that
+    failed the condition is returned (`ReturnValuesOnConditionCheckFailure=ALL_OLD`: the
+    same atomic answer, no second read that could race)."""
+    try:
+        table.put_item(
+            Item=item,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=dict(names),
+            ExpressionAttributeValues=dict(values),
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            # The error's item is in DynamoDB's wire format: boto3 only translates results.
+            old: Mapping[str, Any] = exc.response.get("Item") or {}  # type: ignore[assignment]
+            return {name: _DESERIALIZER.deserialize(value) for name, value in old.items()}
+        raise
+    return None
+
+
+def delete_item_if(
+    table: Table, key: Key, condition: str, names: Mapping[str, str], values: Mapping[str, Any]
+) -> bool:
+    """Delete the item with `key` if `condition` holds; False (nothing deleted) if not."""
+    try:
+        table.delete_item(
+            Key=dict(key),
+            ConditionExpression=condition,
+            ExpressionAttributeNames=dict(names),
+            ExpressionAttributeValues=dict(values),
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+# CancellationReasons codes that mean "try again later", not "a condition failed"
+# (DynamoDB API Reference, TransactWriteItems: TransactionConflict when another
+# transaction or write is in progress on an item, throttling per table/partition).
+_BUSY_REASONS = frozenset(
+    {
+        "TransactionConflict",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+    }
+)
+CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+class TransactionCancelled(Exception):
+    """TransactWriteItems wrote nothing. `reasons[i]` is the code of action i
+    (`ConditionalCheckFailed`, `TransactionConflict`, ...; None for an action that was
+    fine): DynamoDB aligns CancellationReasons with the actions by position.
+    `in_progress`: a transaction with the same ClientRequestToken is still running
+    (TransactionInProgressException), so there are no reasons yet."""
+
+    def __init__(self, reasons: tuple[str | None, ...], in_progress: bool = False) -> None:
+        super().__init__(f"transaction cancelled: {reasons or 'in progress'}")
+        self.reasons = reasons
+        self.in_progress = in_progress
+
+    def failed(self, position: int) -> bool:
+        """Did the condition of action `position` fail?"""
+        return position < len(self.reasons) and self.reasons[position] == CONDITION_FAILED
+
+    @property
+    def busy(self) -> bool:
+        """Cancelled by contention or throttling rather than by a condition: retry later."""
+        return self.in_progress or any(reason in _BUSY_REASONS for reason in self.reasons)
+
+
+def transact_write(table: Table, actions: list[dict[str, Any]], token: str) -> None:
+    """One TransactWriteItems: every action or none. Raises TransactionCancelled, and
+    ClientError for anything else (throttling of the call itself: see generated.runtime).
+
+    Through the resource's client, which boto3 gives its high-level serialisation: the
+    actions carry plain Python values like the Table methods do. `token` is the
+    ClientRequestToken (at most 36 characters): DynamoDB answers a repeat of the same
+    request with the same token within 10 minutes with success instead of running it
+    again, which makes botocore's own retries of a transaction idempotent (a retry after
+    a lost response would otherwise fail its conditions against its own writes).
+    """
+    try:
+        table.meta.client.transact_write_items(
+            TransactItems=actions,  # type: ignore[arg-type]  # plain values: see above
+            ClientRequestToken=token,
+        )
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = error.get("Code")
+        if code == "TransactionCanceledException":
+            reasons = exc.response.get("CancellationReasons") or []
+            raise TransactionCancelled(
+                tuple(
+                    None if reason.get("Code") in (None, "None") else str(reason["Code"])
+                    for reason in reasons
+                )
+            ) from exc
+        if code == "TransactionInProgressException":
+            raise TransactionCancelled((), in_progress=True) from exc
+        raise
 
 
 def _is_condition_failure(exc: ClientError) -> bool:

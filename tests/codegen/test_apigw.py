@@ -647,7 +647,16 @@ def test_api_keys_and_cognito_are_rendered_as_api_gateway_imports_them() -> None
             "x-amazon-apigateway-authtype": "cognito_user_pools",
             "x-amazon-apigateway-authorizer": {
                 "type": "cognito_user_pools",
-                "providerARNs": [{"Ref": USER_POOL_PARAMETER}],
+                # The stack's own pool unless a deployer passes one (auth_template).
+                "providerARNs": [
+                    {
+                        "Fn::If": [
+                            "CreateUserPool",
+                            {"Fn::GetAtt": ["UserPool", "Arn"]},
+                            {"Ref": USER_POOL_PARAMETER},
+                        ]
+                    }
+                ],
             },
         },
     }
@@ -659,10 +668,19 @@ def test_api_keys_and_cognito_are_rendered_as_api_gateway_imports_them() -> None
     assert "security" not in body  # never inherited by the mocks
 
 
-def test_an_open_api_declares_no_security(body: dict[str, Any]) -> None:
-    assert "securitySchemes" not in body.get("components", {})
-    assert API_KEY_SOURCE not in body
-    assert all("security" not in op for item in body["paths"].values() for op in item.values())
+def test_the_users_operations_are_secured_and_hello_is_not(body: dict[str, Any]) -> None:
+    assert set(body["components"]["securitySchemes"]) == {"UsersAuth", "ApiKey"}
+    assert body[API_KEY_SOURCE] == "HEADER"
+    assert "security" not in body["paths"]["/hello"]["get"]  # `security: []`: public
+    assert body["paths"]["/users"]["get"]["security"] == [
+        {"UsersAuth": ["users/read"], "ApiKey": []}
+    ]
+    assert body["paths"]["/users/{id}"]["delete"]["security"] == [
+        {"UsersAuth": ["users/write"], "ApiKey": []}
+    ]
+    for item in body["paths"].values():  # gateway mocks (preflight, 404/405) stay open
+        for key in ("options", ANY_METHOD):
+            assert "security" not in item.get(key, {})
 
 
 def test_root_security_of_the_document_is_not_copied() -> None:

@@ -109,6 +109,12 @@ def oracle_email(value: str) -> bool:
     return value.isascii() and "." in value.rpartition("@")[2]
 
 
+# openapi-core warns that it does not check oauth2 schemes; credentials are not what the
+# oracle judges (see CREDENTIALS), so the warning says nothing here.
+pytestmark = pytest.mark.filterwarnings("ignore:Unsupported scheme type")
+CREDENTIALS = {"x-api-key": "oracle-key", "Authorization": "Bearer oracle-token"}
+
+
 class Oracle:
     def __init__(self, spec_path: Path) -> None:
         raw = yaml.safe_load(spec_path.read_text())
@@ -135,7 +141,9 @@ class Oracle:
             path_pattern=self.prefix + op.path,
             args=request["query"],
             view_args=request["path"],
-            headers=request["headers"],
+            # Credentials are API Gateway's to check (codegen.serve.auth), never the
+            # validators': the oracle is given some so it judges the request alone.
+            headers={**CREDENTIALS, **request["headers"]},
             data=request["body"],
             content_type=request["content_type"],
         )

@@ -42,7 +42,17 @@ def test_our_spec_path_level_parameter_is_merged_into_each_operation() -> None:
 
 def test_our_spec_tables_and_bodies() -> None:
     api = parse_api(OUR_SPEC)
-    assert api.tables == (Table("UsersTable", KeyAttribute("id", "S"), None, "TABLE_NAME"),)
+    assert api.tables == (
+        Table("UsersTable", KeyAttribute("id", "S"), None, "TABLE_NAME"),
+        Table("EmailsTable", KeyAttribute("email", "S"), None, "EMAILS_TABLE_NAME"),
+        Table(
+            "IdempotencyTable",
+            KeyAttribute("key", "S"),
+            None,
+            "IDEMPOTENCY_TABLE_NAME",
+            "expires_at",
+        ),
+    )
     create = api.operations[2]
     assert create.request_body is not None and create.request_body.required
     assert create.request_body.content == {
@@ -53,9 +63,23 @@ def test_our_spec_tables_and_bodies() -> None:
         "/paths/~1users/post/requestBody/content/application~1json/schema"
     )
     statuses = [r.status for r in create.responses]
-    assert statuses[:5] == ["201", "400", "409", "413", "415"] and "500" in statuses
+    assert statuses[:8] == ["201", "400", "401", "403", "409", "413", "415", "422"]
+    assert "500" in statuses
     assert create.responses[0].headers == {"Location": {"type": "string"}}
-    assert all(op.security == () for op in api.operations)  # our API has no security
+    # /hello is public; each /users operation needs a token with its scope and a key.
+    scopes = {
+        op.operation_id: (op.authorizer.scopes if op.authorizer else None) for op in api.operations
+    }
+    assert scopes == {
+        "hello": None,
+        "listUsers": ("users/read",),
+        "getUser": ("users/read",),
+        "createUser": ("users/write",),
+        "updateUser": ("users/write",),
+        "deleteUser": ("users/write",),
+    }
+    assert [op.api_key_required for op in api.operations] == [False, *[True] * 5]
+    assert [client.name for client in api.clients] == ["mobile", "backoffice"]
 
 
 def test_handler_names_derived_from_tag_and_operation_id() -> None:

@@ -109,6 +109,8 @@ def test_function_globals(sam: dict[str, Any]) -> None:
     assert isinstance(settings["Timeout"], int) and isinstance(settings["MemorySize"], int)
     assert settings["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": "UsersTable"},
+        "EMAILS_TABLE_NAME": {"Ref": "EmailsTable"},
+        "IDEMPOTENCY_TABLE_NAME": {"Ref": "IdempotencyTable"},
         # Resolved by CloudFormation at deploy time: no Secrets Manager call at run time.
         "CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"},
         # The Service dimension of the functions' metrics.
@@ -172,8 +174,11 @@ def test_reserved_concurrency_is_a_parameter_that_reserves_nothing_by_default(
     }
 
 
-def test_no_cognito_parameter_or_usage_plan_without_security(sam: dict[str, Any]) -> None:
-    assert USER_POOL_PARAMETER not in sam["Parameters"]
+def test_client_teams_replace_sams_single_usage_plan(sam: dict[str, Any]) -> None:
+    # The spec secures /users with a token and declares client teams: the pool is a
+    # parameter (empty: the stack creates one), and each team has its own key and plan
+    # (tests/codegen/test_auth_template.py), so SAM's one PER_API plan is not rendered.
+    assert sam["Parameters"][USER_POOL_PARAMETER]["Default"] == ""
     assert "Auth" not in sam["Resources"][API_LOGICAL_ID]["Properties"]
 
 
@@ -368,6 +373,8 @@ def test_no_secret_no_key_and_the_plain_environment_skip_stays(api: Api) -> None
     assert "KmsKeyArn" not in settings
     assert settings["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": "UsersTable"},
+        "EMAILS_TABLE_NAME": {"Ref": "EmailsTable"},
+        "IDEMPOTENCY_TABLE_NAME": {"Ref": "IdempotencyTable"},
         "SERVICE_NAME": {"Ref": "AWS::StackName"},  # a name, no secret
     }
     for resource in aws_checks.resources_of_type(plain, "AWS::Serverless::Function").values():

@@ -16,7 +16,10 @@ import pytest
 import requests
 
 from tests.integration.conftest import TABLE_NAME
+from tests.support.credentials import auth_headers
 from tests.support.servers import ServerProcess
+
+AUTH = auth_headers()  # /users needs a token and an API key (issue 11)
 
 USER_ID = "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"
 JSON = {"Content-Type": "application/json"}
@@ -179,7 +182,7 @@ def unchanged(table: Any) -> Iterator[None]:
 
 
 def test_the_seeded_user_is_served(server_on_moto: ServerProcess, table: Any) -> None:
-    response = requests.get(f"{server_on_moto.url}/users/{USER_ID}", timeout=10)
+    response = requests.get(f"{server_on_moto.url}/users/{USER_ID}", headers=AUTH, timeout=10)
     assert response.status_code == 200, response.text
 
 
@@ -189,7 +192,7 @@ def test_bad_input_is_refused(server_on_moto: ServerProcess, unchanged: None, ca
         case.method,
         server_on_moto.url + case.path,
         data=case.body,
-        headers=case.headers,
+        headers={**AUTH, **(case.headers or {})},
         timeout=30,
     )
     assert response.status_code == case.status, response.text
@@ -204,7 +207,7 @@ def test_escaped_nul_in_name_is_refused(server_on_moto: ServerProcess, table: An
     response = requests.post(
         f"{server_on_moto.url}/users",
         data=b'{"name": "A\\u0000B", "email": "nul@example.com"}',
-        headers=JSON,
+        headers={**AUTH, **JSON},
         timeout=30,
     )
     stored = [item for item in snapshot(table) if item not in before]

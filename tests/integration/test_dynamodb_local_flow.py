@@ -13,8 +13,11 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from tests.support.credentials import auth_headers
 from tests.support.dynamodb_local import DynamoDBLocal, dynamodb_local
 from tests.support.servers import ServerProcess, codegen_server
+
+AUTH = auth_headers()  # /users needs a token and an API key (issue 11)
 
 TABLE_NAME = "users-ddblocal-test"
 
@@ -45,24 +48,29 @@ def test_server_created_the_table_on_dynamodb_local(
 def test_crud_flow(ddb_local: DynamoDBLocal, server: ServerProcess) -> None:
     url = server.url
     created = requests.post(
-        f"{url}/users", json={"name": "Ada Lovelace", "email": "ada@example.com"}, timeout=10
+        f"{url}/users",
+        json={"name": "Ada Lovelace", "email": "ada@example.com"},
+        headers=AUTH,
+        timeout=10,
     )
     assert created.status_code == 201, created.text
     user = created.json()
     assert created.headers["Location"] == f"/users/{user['id']}"
     assert ddb_local.count_items(TABLE_NAME) == 1
 
-    fetched = requests.get(f"{url}{created.headers['Location']}", timeout=10)
+    fetched = requests.get(f"{url}{created.headers['Location']}", headers=AUTH, timeout=10)
     assert (fetched.status_code, fetched.json()) == (200, user)
 
     for number in range(4):
         extra = {"name": f"User {number}", "email": f"u{number}@example.com"}
-        assert requests.post(f"{url}/users", json=extra, timeout=10).status_code == 201
+        assert (
+            requests.post(f"{url}/users", json=extra, headers=AUTH, timeout=10).status_code == 201
+        )
     seen: list[str] = []
     next_token = None
     while True:
         params = {"limit": "2", **({"next_token": next_token} if next_token else {})}
-        page = requests.get(f"{url}/users", params=params, timeout=10)
+        page = requests.get(f"{url}/users", params=params, headers=AUTH, timeout=10)
         assert page.status_code == 200, page.text
         body = page.json()
         assert body["count"] == len(body["users"]) <= 2
@@ -73,16 +81,19 @@ def test_crud_flow(ddb_local: DynamoDBLocal, server: ServerProcess) -> None:
     assert len(seen) == len(set(seen)) == 5 and user["id"] in seen
 
     patched = requests.patch(
-        f"{url}/users/{user['id']}", json={"email": "ada@lovelace.example.com"}, timeout=10
+        f"{url}/users/{user['id']}",
+        json={"email": "ada@lovelace.example.com"},
+        headers=AUTH,
+        timeout=10,
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["email"] == "ada@lovelace.example.com"
     assert patched.json()["name"] == "Ada Lovelace"
 
-    deleted = requests.delete(f"{url}/users/{user['id']}", timeout=10)
+    deleted = requests.delete(f"{url}/users/{user['id']}", headers=AUTH, timeout=10)
     assert deleted.status_code == 204
-    assert requests.get(f"{url}/users/{user['id']}", timeout=10).status_code == 404
-    assert requests.delete(f"{url}/users/{user['id']}", timeout=10).status_code == 404
+    assert requests.get(f"{url}/users/{user['id']}", headers=AUTH, timeout=10).status_code == 404
+    assert requests.delete(f"{url}/users/{user['id']}", headers=AUTH, timeout=10).status_code == 404
     assert ddb_local.count_items(TABLE_NAME) == 4
 
 

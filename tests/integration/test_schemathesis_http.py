@@ -9,12 +9,15 @@ under two minutes. The one narrowing is tests/serve/schemathesis.toml, with its 
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.credentials import export_credentials
 from tests.support.servers import ROOT, codegen_server
 
 CONFIG = ROOT / "tests" / "serve" / "schemathesis.toml"
@@ -54,8 +57,10 @@ def test_schemathesis_cli_finds_no_failure(tmp_path: Path) -> None:
             "--report-dir",
             str(tmp_path),
         ]
+        credentials = export_credentials()  # read by the config's headers (an API key, a token)
         result = subprocess.run(
             command,
+            env={**os.environ, **credentials},
             cwd=tmp_path,  # schemathesis keeps its cache (.schemathesis/) in the cwd
             capture_output=True,
             text=True,
@@ -66,3 +71,14 @@ def test_schemathesis_cli_finds_no_failure(tmp_path: Path) -> None:
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\n--- server ---\n{server_log}"
     assert "CONTRACT VIOLATION" not in server_log
     assert "Traceback" not in server_log
+    # Not a hollow pass: with the config's credentials every /users operation answered a
+    # 2xx, and requests without them (ignored_auth's probes, the coverage phase) were refused.
+    for method, path in [
+        ("GET", r"/users"),
+        ("POST", r"/users"),
+        ("GET", r"/users/[0-9a-f-]{36}"),
+        ("PATCH", r"/users/[0-9a-f-]{36}"),
+        ("DELETE", r"/users/[0-9a-f-]{36}"),
+    ]:
+        assert re.search(rf"INFO {method} {path}(\?\S*)? 2\d\d ", server_log), (method, path)
+    assert re.search(r"INFO \w+ /users\S* 40[13] ", server_log)

@@ -1,4 +1,4 @@
-from tests.support.dynamo import dynamodb, users_table
+from tests.support.dynamo import dynamodb, store, users_table
 from tests.support.lambda_logs import log_stream
 
-__all__ = ["dynamodb", "log_stream", "users_table"]
+__all__ = ["dynamodb", "log_stream", "store", "users_table"]

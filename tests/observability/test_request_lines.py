@@ -30,6 +30,8 @@ from users import service
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
+    from users.store import Store
+
 ROOT = Path(__file__).resolve().parents[2]
 API = parse_api(ROOT / "openapi.yaml")
 NAME = "Ada Quietname"
@@ -41,10 +43,12 @@ SECRETS = (NAME, "Quietname", EMAIL, "ada.quiet", TOKEN, API_KEY, "Bearer")
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 
-def event(method: str, resource: str, **kwargs: Any) -> dict[str, Any]:
+def event(
+    method: str, resource: str, headers: dict[str, str] | None = None, **kwargs: Any
+) -> dict[str, Any]:
     """An event as API Gateway sends it after a Cognito authorizer and an API key check."""
-    headers = {"Authorization": f"Bearer {TOKEN}", "x-api-key": API_KEY}
-    built = api_event(method, resource, headers=headers, **kwargs)
+    credentials = {"Authorization": f"Bearer {TOKEN}", "x-api-key": API_KEY}
+    built = api_event(method, resource, headers={**credentials, **(headers or {})}, **kwargs)
     built["requestContext"]["identity"]["apiKey"] = API_KEY
     built["requestContext"]["authorizer"] = {
         "claims": {
@@ -84,6 +88,8 @@ def _user(user_id: str) -> dict[str, str]:
 
 
 NEW_USER = {"name": NAME, "email": EMAIL}
+# Stored before each request (emails are unique: a different one).
+SEED_USER = {"name": NAME, "email": f"seed.{EMAIL}"}
 BUILDERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "hello": lambda _: event("GET", "/hello"),
     "listUsers": lambda _: event("GET", "/users"),
@@ -104,6 +110,13 @@ CASES = [
         400,
         lambda _: event("POST", "/users", body={"name": NAME, "email": f"{EMAIL} x"}),
         "BadRequest",
+    ),
+    Case(
+        "createUser",
+        409,
+        lambda _: event("POST", "/users", body=SEED_USER),
+        "Conflict",
+        counters={"Conflicts": 1},
     ),
     Case("getUser", 200, BUILDERS["getUser"]),
     Case(
@@ -160,9 +173,9 @@ def test_the_cases_cover_every_operation_and_error_status() -> None:
     "case", CASES, ids=[f"{c.operation}-{c.status}-{c.error_code or 'ok'}" for c in CASES]
 )
 def test_one_log_line_and_one_metrics_line_per_request(
-    case: Case, users_table: Table, log_stream: LogStream, monkeypatch: pytest.MonkeyPatch
+    case: Case, store: Store, log_stream: LogStream, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    user_id = service.create_user(users_table, NEW_USER)["id"]  # type: ignore[index]
+    user_id = service.create_user(store, SEED_USER, "/users").user["id"]
     module, handler = handler_of(case.operation)
     if case.raises is not None:
         error = case.raises
@@ -231,7 +244,7 @@ def test_no_client_id_field_without_an_authorizer(
 
 
 def test_throttled_attempts_are_counted_even_when_the_retry_succeeds(
-    users_table: Table, log_stream: LogStream
+    users_table: Table, store: Store, log_stream: LogStream
 ) -> None:
     """DynamoDB throttles twice, botocore's retries absorb it: 200, and 2 throttles counted.
 
@@ -239,7 +252,7 @@ def test_throttled_attempts_are_counted_even_when_the_retry_succeeds(
     a `before-send` hook that answers as DynamoDB does (HTTP 400, its error type in the
     body); the retry handler and the counting hook see them as real throttles.
     """
-    user_id = service.create_user(users_table, NEW_USER)["id"]  # type: ignore[index]
+    user_id = service.create_user(store, SEED_USER, "/users").user["id"]
     remaining = [2]
 
     def throttle(request: Any, **kwargs: object) -> AWSResponse | None:
@@ -270,3 +283,18 @@ def test_counters_of_one_request_do_not_leak_into_the_next(log_stream: LogStream
     observability.finish({}, LambdaContext(), 200, started)
     (metrics,) = log_stream.metrics
     assert "UsersCreated" not in metrics
+
+
+def test_an_idempotent_replay_is_counted_and_creates_nobody(
+    store: Store, log_stream: LogStream
+) -> None:
+    _, handler = handler_of("createUser")
+    request = event("POST", "/users", body=NEW_USER, headers={"Idempotency-Key": "k-1"})
+    first = handler(request, LambdaContext())
+    second = handler(request, LambdaContext())
+    assert first["statusCode"] == second["statusCode"] == 201
+    created, replayed = log_stream.metrics
+    assert created["UsersCreated"] == 1 and "IdempotentReplays" not in created
+    assert replayed["IdempotentReplays"] == 1 and "UsersCreated" not in replayed
+    for secret in SECRETS:
+        assert secret not in log_stream.text, secret

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from codegen.diff import check_version_policy, load_source
 from codegen.diff.cli import main as diff_main
@@ -118,7 +119,11 @@ def test_against_published_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "/paths/~1users~1{id}/delete/summary" in captured.out
     assert "bump it" in captured.err
 
-    bumped = spec.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.0.1", 1)
+    current = yaml.safe_load(text)["info"]["version"]  # whatever the spec is at now
+    major, minor, patch = (int(part) for part in current.split("."))
+    bumped = spec.read_text(encoding="utf-8").replace(
+        f"version: {current}", f"version: {major}.{minor}.{patch + 1}", 1
+    )
     spec.write_text(bumped, encoding="utf-8")
     assert diff_main(["--against-published", "--spec", str(spec)]) == 0
 

@@ -10,6 +10,7 @@ import pytest
 from werkzeug.test import Client
 
 from codegen.serve import LocalApi, create_app
+from tests.support.credentials import authenticated
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +27,7 @@ def app() -> Iterator[LocalApi]:
 @pytest.fixture
 def client(app: LocalApi) -> Client:
     app.reset_storage()
-    return Client(app)
+    return Client(authenticated(app))  # /users needs credentials (tests/serve/test_auth_http.py)
 
 
 def test_routes_are_the_generated_table(app: LocalApi) -> None:

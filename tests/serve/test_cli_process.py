@@ -29,7 +29,9 @@ def test_start_up_prints_the_route_table_and_logs_one_line_per_request() -> None
     assert "Routes:" in output
     assert "GET     /users/{id}  getUser -> users.get_user.handler" in output
     assert "DynamoDB: embedded moto (us-east-1)" in output
-    assert "Security:" not in output  # our spec requires no credentials
+    # /users is secured: the banner says how, and gives each client team's API key.
+    assert "Authentication: tokens verified against this checkout's key" in output
+    assert "x-api-key of mobile: " in output and "x-api-key of backoffice: " in output
     assert f"Serving openapi.yaml on {server.url}" in output
     lines = [line for line in output.splitlines() if request_id in line]
     # The gateway's access line, then the function's request line, human-readable (the

@@ -209,7 +209,12 @@ def test_the_real_template_gives_the_functions_their_table(
     dynamodb: DynamoDBServiceResource,
 ) -> None:
     names = ensure_tables(TEMPLATE_PATH, dynamodb, environ={})
-    assert names == {"TABLE_NAME": DEFAULT_TABLE_NAME}
+    # Unset variables fall back to the logical ids, as users.store does.
+    assert names == {
+        "TABLE_NAME": DEFAULT_TABLE_NAME,
+        "EMAILS_TABLE_NAME": "EmailsTable",
+        "IDEMPOTENCY_TABLE_NAME": "IdempotencyTable",
+    }
     table = dynamodb.meta.client.describe_table(TableName=DEFAULT_TABLE_NAME)["Table"]
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"

@@ -13,6 +13,7 @@ from codegen.serve.gateway import MAX_BODY_BYTES, LocalGateway
 from codegen.serve.handlers import HandlerResolver
 from codegen.serve.routing import RouteMatcher
 from codegen.serve.spec_documents import SpecDocuments
+from tests.serve import auth_tokens
 from tests.serve.fake_routes import DEFINITION, ROUTES
 
 
@@ -23,6 +24,7 @@ def client() -> Client:
         HandlerResolver(),
         DEFINITION,
         spec_documents=SpecDocuments({"openapi": "3.0.3", "info": {"title": "t"}}),
+        gatekeeper=auth_tokens.gatekeeper(DEFINITION),
     )
     return Client(gateway)
 
@@ -153,20 +155,34 @@ def test_a_media_type_no_mock_maps_is_415(client: Client) -> None:
 
 def test_api_key_is_required_where_the_method_says_so(client: Client) -> None:
     assert_gateway_error(client.get("/keyed"), 403, "Forbidden")
-    event = echoed(client.get("/keyed", headers={"x-api-key": "any-key"}))["event"]
-    assert event["requestContext"]["identity"]["apiKey"] == "any-key"  # not verified locally
-    assert echoed(client.get("/items"))["event"]["requestContext"]["identity"]["apiKey"] is None
+    assert_gateway_error(client.get("/keyed", headers={"x-api-key": "any-key"}), 403, "Forbidden")
+    event = echoed(client.get("/keyed", headers={"x-api-key": auth_tokens.API_KEY}))["event"]
+    assert event["requestContext"]["identity"]["apiKey"] == auth_tokens.API_KEY
+    assert "authorizer" not in event["requestContext"]  # no Cognito authorizer on /keyed
+    items = echoed(client.get("/items", headers={"x-api-key": auth_tokens.API_KEY}))["event"]
+    assert items["requestContext"]["identity"]["apiKey"] is None  # the method needs no key
 
 
 def test_cognito_token_is_required_where_the_method_says_so(client: Client) -> None:
     assert_gateway_error(client.get("/pooled"), 401, "Unauthorized")
-    echoed(client.get("/pooled", headers={"Authorization": "Bearer not-verified-locally"}))
+    bogus = {"Authorization": "Bearer not-a-token"}
+    assert_gateway_error(client.get("/pooled", headers=bogus), 401, "Unauthorized")
+    good = {"Authorization": f"Bearer {auth_tokens.token()}"}
+    claims = echoed(client.get("/pooled", headers=good))["event"]["requestContext"]["authorizer"]
+    assert claims["claims"]["client_id"] == auth_tokens.CLIENT_ID
+    assert claims["claims"]["scope"] == "things/read"
 
 
 def test_the_authorizer_is_checked_before_the_api_key(client: Client) -> None:
+    key = {"x-api-key": auth_tokens.API_KEY}
+    token = {"Authorization": auth_tokens.token()}  # the bare form is accepted too
     assert_gateway_error(client.post("/both"), 401, "Unauthorized")
-    assert_gateway_error(client.post("/both", headers={"Authorization": "t"}), 403, "Forbidden")
-    echoed(client.post("/both", headers={"Authorization": "t", "x-api-key": "k"}))
+    assert_gateway_error(client.post("/both", headers=key), 401, "Unauthorized")
+    assert_gateway_error(
+        client.post("/both", headers={**key, "Authorization": "t"}), 401, "Unauthorized"
+    )
+    assert_gateway_error(client.post("/both", headers=token), 403, "Forbidden")
+    echoed(client.post("/both", headers={**token, **key}))
 
 
 def test_preflight_needs_no_credentials(client: Client) -> None:

@@ -12,7 +12,10 @@ from werkzeug.test import Client
 
 from codegen.serve import LocalApi, create_app, local_secrets
 from codegen.spec.model import Secret
+from tests.support.credentials import auth_headers, authenticated
 from tests.support.servers import codegen_server
+
+AUTH = auth_headers()  # /users needs a token and an API key (issue 11)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +35,7 @@ def test_an_unset_secret_gets_a_random_value_and_cursors_work(
 ) -> None:
     assert app_without_secret.provided_secrets == ("CURSOR_SECRET",)
     assert len(os.environ["CURSOR_SECRET"]) >= 40
-    client = Client(app_without_secret)
+    client = Client(authenticated(app_without_secret))
     for name in ("Ada", "Grace", "Edsger"):
         created = client.post("/users", json={"name": name, "email": f"{name}@example.com"})
         assert created.status_code == 201, created.get_data(as_text=True)
@@ -78,14 +81,18 @@ def test_the_server_process_announces_the_generated_secret() -> None:
             created = requests.post(
                 f"{server.url}/users",
                 json={"name": name, "email": f"{name}@example.com"},
+                headers=AUTH,
                 timeout=10,
             )
             assert created.status_code == 201, created.text
-        first = requests.get(f"{server.url}/users", params={"limit": 1}, timeout=10)
+        first = requests.get(f"{server.url}/users", params={"limit": 1}, headers=AUTH, timeout=10)
         assert first.status_code == 200, first.text
         token = first.json()["next_token"]
         second = requests.get(
-            f"{server.url}/users", params={"limit": 1, "next_token": token}, timeout=10
+            f"{server.url}/users",
+            params={"limit": 1, "next_token": token},
+            headers=AUTH,
+            timeout=10,
         )
         assert second.status_code == 200, second.text
         output = server.process.output()

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.test import Client
 
 from codegen.serve.observability import HumanFormatter, metrics_text
-from tests.serve.test_app import app, client  # the real project on embedded moto
+from tests.serve.test_app import app, client  # the real project on embedded moto, signed in
 
 __all__ = ["app", "client"]
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -26,8 +26,12 @@ def test_a_request_line_and_its_metrics_human_readable(
     (record,) = [r for r in caplog.records if r.name == "generated.observability"]
     line = HumanFormatter("%(levelname)s %(message)s").format(record)
     assert line.startswith("INFO getUser 404 ")
-    assert f"lambda={request_id} api={request_id} error=NotFound" in line
-    assert "client=" not in line  # no authorizer on this spec
+    assert f"lambda={request_id} api={request_id} client=" in line
+    assert line.endswith(" error=NotFound")
+    # The client is the verified token's app client id (tests.support.credentials): the
+    # token itself never appears.
+    (client_id,) = [part[len("client=") :] for part in line.split() if part.startswith("client=")]
+    assert client_id and len(client_id) < 64
     (metrics,) = [r.getMessage() for r in caplog.records if r.name == "codegen.serve.metrics"]
     assert metrics.startswith("metrics getUser Requests=1 Latency=")
     assert metrics.endswith(" Errors4xx=1 Errors5xx=0")

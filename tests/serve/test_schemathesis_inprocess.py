@@ -2,11 +2,14 @@
 
 Embedded moto is started for this module only (fixture `local_api`); every stateful
 scenario starts from empty tables (`setup()`), otherwise Hypothesis reports
-FlakyStrategyDefinition. No check is switched off.
+FlakyStrategyDefinition. No check is switched off. Every request carries the checkout's
+credentials (headers of schemathesis.toml), so the operations are really exercised, and
+`ignored_auth` checks that they are refused without them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +22,12 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import BaseSchema
 
 from codegen.serve import LocalApi, create_app
+from tests.support.credentials import export_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
 CONFIG = Path(__file__).with_name("schemathesis.toml")  # the one narrowing, with its reason
+CREDENTIALS = export_credentials()  # the config's headers: an API key and an access token
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +44,26 @@ def local_api() -> Iterator[LocalApi]:
 @pytest.fixture(scope="module")
 def api_schema(local_api: LocalApi) -> BaseSchema:
     loaded = schemathesis.openapi.from_path(SPEC, config=SchemathesisConfig.from_path(CONFIG))
-    loaded.app = local_api  # requests go to the WSGI app in-process, never over the network
+    # Requests go to the WSGI app in-process, never over the network, through a recorder of
+    # which operations answered what (see the last test).
+    loaded.app = recording(local_api)
     return loaded
+
+
+# (method, resource path pattern) -> statuses answered, over the whole module.
+ANSWERS: dict[tuple[str, str], set[int]] = {}
+
+
+def recording(app: Any) -> Any:
+    def record(environ: Any, start_response: Any) -> Any:
+        def start(status: str, headers: Any, *exc_info: Any) -> Any:
+            path = re.sub(r"^/users/[^/]+$", "/users/{id}", environ.get("PATH_INFO", ""))
+            ANSWERS.setdefault((environ["REQUEST_METHOD"], path), set()).add(int(status[:3]))
+            return start_response(status, headers, *exc_info)
+
+        return app(environ, start)
+
+    return record
 
 
 lazy_schema = schemathesis.pytest.from_fixture("api_schema")
@@ -94,3 +117,19 @@ def test_stateful_workflows(api_schema: BaseSchema, local_api: LocalApi) -> None
             suppress_health_check=list(HealthCheck),
         )
     )
+
+
+def test_the_credentials_reached_every_secured_operation() -> None:
+    """Not a hollow pass: with the config's credentials each /users operation answered a
+    2xx, and `ignored_auth`'s probes without them were refused (401, or 403 for the key)."""
+    for method, path in [
+        ("GET", "/users"),
+        ("POST", "/users"),
+        ("GET", "/users/{id}"),
+        ("PATCH", "/users/{id}"),
+        ("DELETE", "/users/{id}"),
+    ]:
+        statuses = ANSWERS.get((method, path), set())
+        assert any(200 <= status < 300 for status in statuses), (method, path, statuses)
+        # schemathesis removes the credentials it can model (the x-api-key scheme): 403.
+        assert statuses & {401, 403}, (method, path, statuses)

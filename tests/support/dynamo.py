@@ -16,6 +16,8 @@ import pytest
 from moto import mock_aws
 
 from codegen.serve.dynamodb_tables import ensure_tables
+from users.store import Store
+from users.store import current as current_store
 from utils import dynamodb as dynamodb_helpers
 
 if TYPE_CHECKING:
@@ -23,6 +25,12 @@ if TYPE_CHECKING:
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 TABLE_NAME = "users-under-test"
+# Every table the template declares, under distinctive names (none may reach a response).
+TABLE_NAMES = {
+    "TABLE_NAME": TABLE_NAME,
+    "EMAILS_TABLE_NAME": "emails-under-test",
+    "IDEMPOTENCY_TABLE_NAME": "idempotency-under-test",
+}
 
 
 @pytest.fixture
@@ -41,9 +49,14 @@ def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBServiceResourc
 def users_table(dynamodb: DynamoDBServiceResource, monkeypatch: pytest.MonkeyPatch) -> Table:
     """The users table as template.yaml declares it; TABLE_NAME set as the functions get it."""
     assert TEMPLATE_PATH.is_file(), "template.yaml is missing: run `python -m codegen`"
-    monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
-    names = ensure_tables(TEMPLATE_PATH, dynamodb)
-    assert names == {"TABLE_NAME": TABLE_NAME}
-    for variable, name in names.items():
+    for variable, name in TABLE_NAMES.items():
         monkeypatch.setenv(variable, name)
+    names = ensure_tables(TEMPLATE_PATH, dynamodb)
+    assert names == TABLE_NAMES
     return dynamodb_helpers.get_table()
+
+
+@pytest.fixture
+def store(users_table: Table) -> Store:
+    """Every table of the users functions (users, email claims, idempotency records)."""
+    return current_store()

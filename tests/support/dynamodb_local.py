@@ -53,6 +53,18 @@ class DynamoDBLocal:
             return False
         return True
 
+    def items(self, table_name: str) -> list[dict[str, Any]]:
+        """Every item of the table, strongly consistent, all pages."""
+        table = self.resource().Table(table_name)
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"ConsistentRead": True}
+        while True:
+            page = table.scan(**kwargs)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def count_items(self, table_name: str) -> int:
         table = self.resource().Table(table_name)
         total = 0

@@ -1,3 +1,3 @@
-from tests.support.dynamo import dynamodb, users_table
+from tests.support.dynamo import dynamodb, store, users_table
 
-__all__ = ["dynamodb", "users_table"]
+__all__ = ["dynamodb", "store", "users_table"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -42,7 +43,8 @@ def test_location_without_a_request_context(users_table: Table) -> None:
 
 
 def test_each_create_is_a_new_user(users_table: Table) -> None:
-    ids = {body_of(invoke(handler, api_event("POST", "/users", body=ADA)))["id"] for _ in range(3)}
+    bodies = [{"name": "Ada", "email": f"ada{i}@example.com"} for i in range(3)]
+    ids = {body_of(invoke(handler, api_event("POST", "/users", body=b)))["id"] for b in bodies}
     assert len(ids) == 3 == _count(users_table)
 
 
@@ -111,7 +113,8 @@ NAMES = st.text(st.characters(exclude_categories=["Cc", "Cs"]), min_size=1, max_
 )
 @given(name=NAMES)
 def test_any_valid_name_round_trips(users_table: Table, name: str) -> None:
-    created = invoke(handler, api_event("POST", "/users", body={"name": name, "email": "a@b.io"}))
+    email = f"{uuid.uuid4()}@b.io"  # emails are unique; every example is a new user
+    created = invoke(handler, api_event("POST", "/users", body={"name": name, "email": email}))
     assert created["statusCode"] == 201
     user = body_of(created)
     assert user["name"] == name

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.support.contract import body_of, invoke
 from tests.support.events import api_event
-from users import service
+from tests.users.seed import add_user
 from users.delete_user import handler
 from utils.dynamodb import get_item
 
@@ -20,7 +20,7 @@ def _event(user_id: str) -> dict[str, Any]:
 
 
 def test_204_then_404(users_table: Table) -> None:
-    user = service.create_user(users_table, {"name": "Ada", "email": "ada@example.com"})
+    user = add_user({"name": "Ada", "email": "ada@example.com"})
     assert user is not None
     response = invoke(handler, _event(user["id"]))
     assert response["statusCode"] == 204

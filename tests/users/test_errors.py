@@ -35,11 +35,12 @@ CASES: list[tuple[str, Handler, str, str, dict[str, Any]]] = [
     ("get", get_user.handler, "get_item", "get_user",
      api_event("GET", "/users/{id}", path_parameters={"id": USER_ID})),
     ("list", list_users.handler, "scan", "list_users", api_event("GET", "/users")),
-    ("create", create_user.handler, "put_item", "create_user",
+    ("create", create_user.handler, "transact_write_items", "create_user",
      api_event("POST", "/users", body={"name": "Ada", "email": "ada@example.com"})),
     ("update", update_user.handler, "update_item", "update_user",
      api_event("PATCH", "/users/{id}", path_parameters={"id": USER_ID}, body={"name": "A"})),
-    ("delete", delete_user.handler, "delete_item", "delete_user",
+    # delete reads the user's email first (to free its claim in the same transaction)
+    ("delete", delete_user.handler, "get_item", "delete_user",
      api_event("DELETE", "/users/{id}", path_parameters={"id": USER_ID})),
 ]  # fmt: skip
 IDS = [case[0] for case in CASES]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tests.support.contract import body_of, invoke
 from tests.support.events import api_event
-from users import service
+from tests.users.seed import add_user
 from users.get_user import handler
 from utils.dynamodb import put_item
 
@@ -20,7 +20,7 @@ def _event(user_id: str) -> dict[str, object]:
 
 
 def test_200_with_the_stored_user(users_table: Table) -> None:
-    user = service.create_user(users_table, {"name": "Ada", "email": "ada@example.com"})
+    user = add_user({"name": "Ada", "email": "ada@example.com"})
     assert user is not None
     response = invoke(handler, _event(user["id"]))
     assert response["statusCode"] == 200
@@ -30,7 +30,7 @@ def test_200_with_the_stored_user(users_table: Table) -> None:
 def test_200_shows_only_user_fields_and_numbers_as_json(users_table: Table) -> None:
     from decimal import Decimal
 
-    user = service.create_user(users_table, {"name": "Ada", "email": "ada@example.com"})
+    user = add_user({"name": "Ada", "email": "ada@example.com"})
     assert user is not None
     put_item(users_table, {**user, "login_count": Decimal(7), "secret": "x"})
     assert body_of(invoke(handler, _event(user["id"]))) == user

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.contract import body_of, invoke
 from tests.support.events import api_event
-from users import service
+from tests.users.seed import add_user
 from users.list_users import handler
 from utils.pagination import encode_cursor
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _create(table: Table, count: int) -> set[str]:
     ids = set()
     for i in range(count):
-        user = service.create_user(table, {"name": f"User {i}", "email": f"u{i}@example.com"})
+        user = add_user({"name": f"User {i}", "email": f"u{i}@example.com"})
         assert user is not None
         ids.add(user["id"])
     return ids

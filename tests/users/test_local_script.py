@@ -33,8 +33,9 @@ def test_python_test_local_exits_0() -> None:
     assert "FAIL" not in result.stdout
     for path in ("/hello", "/users", "/users/00000000-0000-4000-8000-000000000000"):
         assert path in result.stdout
-    for status in (200, 201, 204, 400, 404):
+    for status in (200, 201, 204, 400, 401, 403, 404):
         assert f"-> {status}" in result.stdout
+    assert "(via the gateway)" in result.stdout  # the authenticated walk (issue 11)
 
 
 def test_importing_it_has_no_side_effects() -> None:

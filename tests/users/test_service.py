@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 from botocore.stub import Stubber
 
-from users import service
+from users import service, store
+from users.errors import UserExists, UserNotFound
+from users.store import Store
 from utils.dynamodb import get_item, put_item
 from utils.pagination import InvalidCursorError, encode_cursor
 
@@ -28,9 +30,10 @@ def test_utc_now_is_an_rfc3339_utc_timestamp() -> None:
     assert datetime.fromisoformat(now).utcoffset() is not None
 
 
-def test_create_stores_exactly_the_user(users_table: Table) -> None:
-    user = service.create_user(users_table, NEW)
-    assert user is not None
+def test_create_stores_exactly_the_user(users_table: Table, store: Store) -> None:
+    created = service.create_user(store, NEW, "/Prod/users")
+    user = created.user
+    assert created.location == f"/Prod/users/{user['id']}"
     assert uuid.UUID(user["id"]).version == 4 and service.is_user_id(user["id"])
     assert user["created_at"] == user["updated_at"]
     assert UTC_SECOND.fullmatch(user["created_at"])
@@ -38,17 +41,19 @@ def test_create_stores_exactly_the_user(users_table: Table) -> None:
     assert set(user) == set(service.User.__annotations__)
 
 
-def test_create_never_overwrites(users_table: Table, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_never_overwrites(
+    users_table: Table, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(service, "new_user_id", lambda: "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b")
-    first = service.create_user(users_table, NEW)
-    assert first is not None
-    assert service.create_user(users_table, {"name": "Eve", "email": "eve@example.com"}) is None
+    first = service.create_user(store, NEW, "/users").user
+    with pytest.raises(UserExists):
+        service.create_user(store, {"name": "Eve", "email": "eve@example.com"}, "/users")
     assert service.get_user(users_table, first["id"]) == first
+    assert get_item(store.emails, {"email": "eve@example.com"}) is None  # nothing half-done
 
 
-def test_get_shows_only_the_user_fields(users_table: Table) -> None:
-    user = service.create_user(users_table, NEW)
-    assert user is not None
+def test_get_shows_only_the_user_fields(users_table: Table, store: Store) -> None:
+    user = service.create_user(store, NEW, "/users").user
     put_item(users_table, {**user, "password_hash": "secret", "version": Decimal(3)})
     assert service.get_user(users_table, user["id"]) == user
 
@@ -58,9 +63,10 @@ def test_get_missing_is_none(users_table: Table) -> None:
 
 
 def _create(table: Table) -> service.User:
-    user = service.create_user(table, NEW)
-    assert user is not None
-    return user
+    """A user with an email of its own (emails are unique)."""
+    return service.create_user(
+        store.current(), {"name": "Ada", "email": f"{uuid.uuid4()}@example.com"}, "/users"
+    ).user
 
 
 def test_pages_cover_every_user_exactly_once(users_table: Table) -> None:
@@ -125,13 +131,12 @@ def test_a_forged_cursor_is_refused_before_dynamodb(users_table: Table, token: s
 
 
 def test_update_changes_only_the_given_fields(
-    users_table: Table, monkeypatch: pytest.MonkeyPatch
+    users_table: Table, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "utc_now", lambda: "2026-11-24T10:00:00Z")
-    user = service.create_user(users_table, NEW)
-    assert user is not None
+    user = service.create_user(store, NEW, "/users").user
     monkeypatch.setattr(service, "utc_now", lambda: "2026-11-24T11:30:00Z")
-    updated = service.update_user(users_table, user["id"], {"email": "ada@lovelace.example"})
+    updated = service.update_user(store, user["id"], {"email": "ada@lovelace.example"})
     assert updated == {
         **user,
         "email": "ada@lovelace.example",
@@ -140,24 +145,27 @@ def test_update_changes_only_the_given_fields(
     assert service.get_user(users_table, user["id"]) == updated
 
 
-def test_update_ignores_fields_that_are_not_editable(users_table: Table) -> None:
-    user = service.create_user(users_table, NEW)
-    assert user is not None
+def test_update_ignores_fields_that_are_not_editable(store: Store) -> None:
+    user = service.create_user(store, NEW, "/users").user
     forged = {"name": "Ada", "id": str(uuid.uuid4()), "created_at": "1999-01-01T00:00:00Z"}
-    updated = service.update_user(users_table, user["id"], forged)
-    assert updated is not None
+    updated = service.update_user(store, user["id"], forged)
     assert (updated["id"], updated["created_at"]) == (user["id"], user["created_at"])
 
 
-def test_update_of_a_missing_user_creates_nothing(users_table: Table) -> None:
+@pytest.mark.parametrize("patch", [{"name": "Ghost"}, {"email": "ghost@example.com"}])
+def test_update_of_a_missing_user_creates_nothing(
+    users_table: Table, store: Store, patch: dict[str, str]
+) -> None:
     user_id = str(uuid.uuid4())
-    assert service.update_user(users_table, user_id, {"name": "Ghost"}) is None
+    with pytest.raises(UserNotFound):
+        service.update_user(store, user_id, patch)
     assert get_item(users_table, {"id": user_id}) is None
+    assert store.emails.scan()["Items"] == []
 
 
-def test_delete(users_table: Table) -> None:
-    user = service.create_user(users_table, NEW)
-    assert user is not None
-    assert service.delete_user(users_table, user["id"]) is True
+def test_delete(users_table: Table, store: Store) -> None:
+    user = service.create_user(store, NEW, "/users").user
+    service.delete_user(store, user["id"])
     assert service.get_user(users_table, user["id"]) is None
-    assert service.delete_user(users_table, user["id"]) is False
+    with pytest.raises(UserNotFound):
+        service.delete_user(store, user["id"])

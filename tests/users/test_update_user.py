@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.contract import body_of, invoke
 from tests.support.events import api_event
+from tests.users.seed import add_user
 from users import service
 from users.update_user import handler
 from utils.dynamodb import get_item
@@ -24,7 +25,7 @@ def _event(user_id: str, body: Any, **kwargs: Any) -> dict[str, Any]:
 @pytest.fixture
 def ada(users_table: Table, monkeypatch: pytest.MonkeyPatch) -> service.User:
     monkeypatch.setattr(service, "utc_now", lambda: "2026-11-24T10:00:00Z")
-    user = service.create_user(users_table, {"name": "Ada", "email": "ada@example.com"})
+    user = add_user({"name": "Ada", "email": "ada@example.com"})
     assert user is not None
     monkeypatch.setattr(service, "utc_now", lambda: "2026-11-24T11:30:00Z")
     return user

@@ -213,3 +213,17 @@ def test_worst_case_fits_the_function_timeout() -> None:
     per_attempt = ddb.CONNECT_TIMEOUT_SECONDS + ddb.READ_TIMEOUT_SECONDS
     worst = ddb.MAX_ATTEMPTS * per_attempt + backoff
     assert worst <= timeout - 1, f"{worst} s of retries do not fit a {timeout} s function"
+
+
+def test_the_read_timeout_override_is_for_local_runs_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    template = TEMPLATE_PATH.read_text(encoding="utf-8")
+    assert ddb.READ_TIMEOUT_VARIABLE not in template  # deployed functions keep 1 s
+    monkeypatch.delenv(ddb.READ_TIMEOUT_VARIABLE, raising=False)
+    assert ddb._client_config() is ddb.CLIENT_CONFIG
+    monkeypatch.setenv(ddb.READ_TIMEOUT_VARIABLE, "7.5")
+    config: Any = ddb._client_config()  # botocore's stubs do not declare the options
+    assert config.read_timeout == 7.5
+    assert config.connect_timeout == ddb.CONNECT_TIMEOUT_SECONDS
+    assert config.retries == {"mode": "standard", "total_max_attempts": ddb.MAX_ATTEMPTS}

@@ -13,6 +13,7 @@ from generated.validation import (
     JsonSchemaValuesException,
     RequestBase,
     UnsupportedMediaType,
+    header_values,
     invalid_request,
     json_body,
     schema_errors,
@@ -31,21 +32,32 @@ if TYPE_CHECKING:
 OPERATION_ID = "createUser"
 METHOD = "POST"
 PATH = "/users"
+# The headers read, lower case (content-type for the body).
+_HEADERS = frozenset({"idempotency-key", "content-type"})
 _setattr = object.__setattr__
 
 
 class CreateUserRequest(RequestBase):
     """The validated request: one field per parameter, plus the parsed JSON body."""
 
-    __slots__ = ("body",)
-    __match_args__ = ("body",)
+    __slots__ = (
+        "idempotency_key",
+        "body",
+    )
+    __match_args__ = (
+        "idempotency_key",
+        "body",
+    )
 
+    idempotency_key: str | None
     body: dict[str, Any]
 
     def __init__(
         self,
+        idempotency_key: str | None,
         body: dict[str, Any],
     ) -> None:
+        _setattr(self, "idempotency_key", idempotency_key)
         _setattr(self, "body", body)
 
 
@@ -56,11 +68,24 @@ class CreateUserRequest(RequestBase):
 def validate(event: Mapping[str, Any]) -> CreateUserRequest | Response:
     """The typed request, or the 400/415 response listing what is wrong with it."""
     errors: list[dict[str, str]] = []
+    headers = header_values(event, _HEADERS)
+
+    # header.idempotency-key: string
+    idempotency_key_: str | None
+    values = headers.get("idempotency-key")
+    if values is None:
+        idempotency_key_ = None
+    else:
+        idempotency_key_ = ",".join(values)
+        try:
+            _check_parameter_idempotency_key(idempotency_key_, FORMATS, "data.header.idempotency-key")
+        except SCHEMA_ERRORS as exc:
+            errors += schema_errors(exc)
 
     # body: JSON, required
     body: dict[str, Any]
     try:
-        body = json_body(event, None, required=True)
+        body = json_body(event, headers, required=True)
     except UnsupportedMediaType as unsupported:
         return unsupported_media_type(unsupported.message)
     except Invalid as invalid:
@@ -73,7 +98,7 @@ def validate(event: Mapping[str, Any]) -> CreateUserRequest | Response:
 
     if errors:
         return invalid_request(errors)
-    return CreateUserRequest(body)
+    return CreateUserRequest(idempotency_key_, body)
 # fmt: on
 
 
@@ -84,6 +109,20 @@ def validate(event: Mapping[str, Any]) -> CreateUserRequest | Response:
 # fmt: off
 REGEX_PATTERNS = {'^[^\\u0000-\\u001F\\u007F-\\u009F]*$': re.compile('^[^\\u0000-\\u001F\\u007F-\\u009F]*\\Z')}
 NoneType = type(None)
+
+def _check_parameter_idempotency_key(data: Any, custom_formats: Any={}, name_prefix: Any=None) -> Any:
+    errors: list[Any] = []
+    if not isinstance(data, str):
+        errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must be string', name='' + (name_prefix or 'data') + '', rule='type'))
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must be longer than or equal to 1 characters', name='' + (name_prefix or 'data') + '', rule='minLength'))
+        if data_len > 255:
+            errors.append(JsonSchemaValueException('' + (name_prefix or 'data') + ' must be shorter than or equal to 255 characters', name='' + (name_prefix or 'data') + '', rule='maxLength'))
+    if errors:
+        raise JsonSchemaValuesException(errors)
+    return data
 
 def _check___definitions_newuser(data: Any, custom_formats: Any={}, name_prefix: Any=None) -> Any:
     errors: list[Any] = []
