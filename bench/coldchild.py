@@ -3,9 +3,10 @@
 Run in a fresh process by `bench.coldstart`. Before the timer it imports only
 what AWS Lambda's Python runtime (awslambdaric's bootstrap and marshaller) has
 already imported when it imports a handler: decimal, importlib, json, logging,
-math, os, time, traceback. Anything else a variant needs (typing, dataclasses,
-re, boto3, ...) it pays for. Installs a `sys.meta_path` hook that answers DynamoDB in-process once
-botocore loads its HTTP layer (see `bench.fake_dynamodb`), then times the import
+math, os, time, traceback, and sets up its JSON log output (bench.lambda_logging).
+Anything else a variant needs (typing, dataclasses, re, boto3, ...) it pays for.
+Installs a `sys.meta_path` hook that answers DynamoDB in-process once botocore loads
+its HTTP layer (see `bench.fake_dynamodb`), then times the import
 of MODULE and the first call of MODULE.ATTR(event, context). Prints `ready` as
 soon as the first response exists (the parent timestamps that line: its wall
 time from spawn is the cold start), then one JSON line with the details.
@@ -26,6 +27,9 @@ import traceback  # noqa: F401
 # Already loaded by runpy (python -m): free.
 from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
+
+# Lambda's JSON log output; imports only what is above (see its docstring).
+from bench import lambda_logging
 
 
 class _PatchBotocoreOnImport:
@@ -81,17 +85,27 @@ def main() -> None:
     event = json.loads(event_text)
     sys.meta_path.insert(0, _PatchBotocoreOnImport())
     context = _Context()
+    # Lambda's log output, set up by the runtime before it imports the handler; what the
+    # handler prints goes to /dev/null, and this protocol to the real stdout.
+    protocol = sys.stdout
+    lambda_logging.install()
     t0 = time.perf_counter()
     status = 0
     t1 = t0
     if module_name != "-":
         module = __import__(module_name, fromlist=[attr])
+        handler = getattr(module, attr)
+        if module_name.startswith("bench.alternatives."):
+            # Issue 15's request line, by hand (ours write theirs in `guarded`).
+            from bench.alternatives.request_line import with_request_line
+
+            handler = with_request_line(handler)
         t1 = time.perf_counter()
-        response = getattr(module, attr)(event, context)
+        response = handler(event, context)
         status = int(response["statusCode"])
     t2 = time.perf_counter()
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
+    protocol.write("ready\n")
+    protocol.flush()
     out = {
         "status": status,
         "import_ms": (t1 - t0) * 1000,
@@ -105,8 +119,8 @@ def main() -> None:
         else [],
         "modules": len(sys.modules),
     }
-    sys.stdout.write(json.dumps(out) + "\n")
-    sys.stdout.flush()
+    protocol.write(json.dumps(out) + "\n")
+    protocol.flush()
 
 
 if __name__ == "__main__":

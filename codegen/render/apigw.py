@@ -9,9 +9,9 @@ which `codegen.render.sam` prints as `!Sub`. What it adds to the spec:
   generates itself);
 - request validation (`all`) on every operation; API Gateway checks models and the
   presence of required parameters only, so it is a first line: the Lambda validates fully;
-- gateway responses, so every response API Gateway makes itself carries the CORS headers
-  and the `{"message": ...}` envelope (by default they carry no CORS headers at all and
-  browsers hide the real error);
+- gateway responses, so every response API Gateway makes itself carries the CORS
+  headers, `x-amzn-RequestId` and the `{"message": ...}` envelope (by default they carry
+  no CORS headers at all and browsers hide the real error);
 - security: API keys (X-API-Key header) and Cognito user pools authorizers from the
   model's `Operation.security` (the parser refuses anything else);
 - an OPTIONS preflight (mock) on every path, `x-amazon-apigateway-any-method` (mock, 405
@@ -57,6 +57,11 @@ API_LOGICAL_ID = "Api"
 VALIDATOR_NAME = "all"
 CATCH_ALL_PATH = "/{proxy+}"
 PREFLIGHT_MAX_AGE = "600"
+# Every gateway response names the request, so a client can quote it in a bug report
+# (the Lambda's answers carry it from generated.runtime): `context.requestId`, unquoted,
+# is a mapping of the context variable, not a literal.
+REQUEST_ID_HEADER = "x-amzn-RequestId"
+REQUEST_ID_SOURCE = "context.requestId"
 # The template parameter naming the Cognito user pool of `cognito` schemes (declared, with
 # the pool the stack creates when it is empty, by codegen.render.auth_template).
 USER_POOL_PARAMETER = auth_template.USER_POOL_PARAMETER
@@ -249,6 +254,7 @@ def gateway_responses(cors: Mapping[str, str]) -> dict[str, Any]:
         ("INTEGRATION_TIMEOUT", "504", fixed("Endpoint request timed out")),
     ]
     parameters = {f"gatewayresponse.header.{name}": _quoted(v) for name, v in cors.items()}
+    parameters[f"gatewayresponse.header.{REQUEST_ID_HEADER}"] = REQUEST_ID_SOURCE
     result: dict[str, Any] = {}
     for response_type, status, template in responses:
         entry: dict[str, Any] = {} if status is None else {"statusCode": status}

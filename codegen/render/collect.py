@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.render.authorizers import render_authorizer_stubs, render_authorizers
+from codegen.render.observability import render_observability
 from codegen.render.routes import render_routes
 from codegen.render.runtime import GENERATED, render_runtime
 from codegen.render.sam import render_template
@@ -31,7 +32,13 @@ class Rendered:
 
 def render_all(api: Api) -> Rendered:
     generated: dict[Path, str] = {}
-    for renderer in (render_runtime, render_validators, render_routes, render_authorizers):
+    for renderer in (
+        render_runtime,
+        render_observability,
+        render_validators,
+        render_routes,
+        render_authorizers,
+    ):
         generated.update(renderer(api))
     generated[TEMPLATE_FILE] = render_template(api)
     stubs = {**render_stubs(api), **render_authorizer_stubs(api)}

@@ -17,6 +17,9 @@ from codegen.render.apigw import (
     definition_body,
 )
 from codegen.render.cfn_yaml import dump_yaml
+from codegen.render.cloudwatch import API_NAME
+from codegen.render.kms import kms_key
+from codegen.render.monitoring import logging_config, monitoring_template, service_environment
 from codegen.spec.errors import SpecError
 from codegen.spec.gateway import MEMORY_MB, STAGE_NAME, TIMEOUT_SECONDS, function_logical_id
 from codegen.spec.model import Api, Operation, Secret, Table
@@ -79,7 +82,10 @@ _FUNCTION_SKIPS = (
     ("CKV_AWS_117", "Nothing private to reach: DynamoDB is called on its public endpoint"),
 )
 # Only without secrets: then the environment is encrypted with Lambda's AWS managed key.
-_PLAIN_ENVIRONMENT_SKIP = ("CKV_AWS_173", "The environment holds table names only, no secrets")
+_PLAIN_ENVIRONMENT_SKIP = (
+    "CKV_AWS_173",
+    "The environment holds table names and the stack's name only, no secrets",
+)
 _API_SKIPS = (
     ("CKV_AWS_120", "Responses change with every write; a stage cache would serve stale users"),
 )
@@ -127,6 +133,9 @@ def build_template(api: Api) -> dict[str, Any]:
         api, API_LOGICAL_ID, shared["Properties"], shared["Metadata"]
     ).items():
         _add(resources, logical_id, resource, "/components/securitySchemes")
+    monitoring = monitoring_template(api)
+    for logical_id, resource in monitoring["Resources"].items():
+        _add(resources, logical_id, resource, "/x-codegen/observability")
     outputs: dict[str, Any] = {
         "ApiUrl": {
             "Description": "Base URL of the API stage",
@@ -142,16 +151,18 @@ def build_template(api: Api) -> dict[str, Any]:
             "Value": _ref(table.logical_id),
         }
     outputs.update(auth_template.outputs(api))
+    outputs.update(monitoring["Outputs"])
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
         "Description": f"{api.title} {api.version}",
-        "Parameters": _parameters(api),
+        "Parameters": _parameters(api) | monitoring["Parameters"],
         "Conditions": {
             RESERVED_CONCURRENCY_CONDITION: {
                 "Fn::Not": [{"Fn::Equals": [_ref(RESERVED_CONCURRENCY_PARAMETER), NO_RESERVATION]}]
             },
             **auth_template.conditions(api),
+            **monitoring["Conditions"],
         },
         "Globals": {"Function": _function_globals(api)},
         "Resources": resources,
@@ -182,7 +193,7 @@ def _function_globals(api: Api) -> dict[str, Any]:
         "MemorySize": MEMORY_MB,
         "Architectures": ["arm64"],
         "Tracing": "Active",
-        "LoggingConfig": {"LogFormat": "JSON"},
+        "LoggingConfig": logging_config(),
     }
     variables: dict[str, Any] = {table.environment: _ref(table.logical_id) for table in api.tables}
     # Every function gets every secret, through Globals: the spec has no per-operation
@@ -195,6 +206,13 @@ def _function_globals(api: Api) -> dict[str, Any]:
     # with it can read the environment. A new value reaches the functions on the next
     # stack update that touches them (CloudFormation does not re-resolve on its own).
     variables.update({secret.environment: _secret_reference(secret) for secret in api.secrets})
+    for name, value in service_environment().items():
+        if name in variables:
+            raise SpecError(
+                f"environment variable {name} is reserved for the metrics' Service dimension",
+                "/x-codegen",
+            )
+        variables[name] = value
     if variables:
         settings["Environment"] = {"Variables": variables}
     if api.secrets:
@@ -216,6 +234,8 @@ def _api_resource(api: Api) -> dict[str, Any]:
         "Type": "AWS::Serverless::Api",
         "Metadata": _checkov_skips(_API_SKIPS),
         "Properties": {
+            # The ApiName dimension of its metrics, which the alarms and dashboard name.
+            "Name": API_NAME,
             "StageName": STAGE_NAME,
             # Without it SAM also creates a stray stage named "Stage".
             "OpenApiVersion": "3.0.1",
@@ -269,7 +289,7 @@ def _access_log_key() -> dict[str, Any]:
     CloudWatch Logs may use a key only if the key policy lets the regional logs service
     principal do so; the condition limits it to this account's log groups.
     """
-    return _kms_key(
+    return kms_key(
         "Encrypts the API access logs",
         {
             "Sid": "CloudWatchLogsUses",
@@ -312,30 +332,7 @@ def _secrets_key() -> dict[str, Any]:
     No service principal is needed: Secrets Manager and Lambda use the key on behalf of
     those IAM principals, never in their own name.
     """
-    return _kms_key("Encrypts the secrets and the functions' environment, which holds them")
-
-
-def _kms_key(description: str, *statements: dict[str, Any]) -> dict[str, Any]:
-    """A customer managed key with rotation, administered by the account (the default key
-    policy: IAM policies grant its use), plus `statements` for services that need them."""
-    account_administers = {
-        "Sid": "AccountAdministers",
-        "Effect": "Allow",
-        "Principal": {"AWS": _sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-        "Action": "kms:*",
-        "Resource": "*",
-    }
-    return {
-        "Type": "AWS::KMS::Key",
-        "Properties": {
-            "Description": description,
-            "EnableKeyRotation": True,
-            "KeyPolicy": {
-                "Version": "2012-10-17",
-                "Statement": [account_administers, *statements],
-            },
-        },
-    }
+    return kms_key("Encrypts the secrets and the functions' environment, which holds them")
 
 
 def _secret(secret: Secret) -> dict[str, Any]:
@@ -390,7 +387,7 @@ def _function(api: Api, operation: Operation | None) -> dict[str, Any]:
             }
         }
     skips: tuple[tuple[str, str], ...] = _FUNCTION_SKIPS
-    if api.tables and not api.secrets:
+    if not api.secrets:  # the environment always holds the stack's name (SERVICE_NAME)
         skips = (*skips, _PLAIN_ENVIRONMENT_SKIP)
     return {
         "Type": "AWS::Serverless::Function",

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen.serve import local_secrets
+from codegen.serve import local_secrets, observability
 from codegen.serve.auth.setup import AuthOptions, AuthSetupError, build_auth
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.docs_hook import load_docs_site
@@ -125,6 +125,8 @@ def create_app(
         api = parse_api(root / spec_file)
     except SpecError as error:
         raise StartupError(f"{root / spec_file}: {error}") from error
+    # The functions' metrics lines, human-readable (`serve/observability.py`).
+    observability.install()
     # The handlers run in this process: give them the secrets the template would resolve.
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.

@@ -27,6 +27,7 @@ from werkzeug.serving import (
 from codegen.serve import local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.auth.setup import AuthOptions
+from codegen.serve.observability import HumanFormatter
 from codegen.serve.storage import ENDPOINT_VARIABLE
 
 if TYPE_CHECKING:
@@ -132,12 +133,10 @@ def auth_options(args: argparse.Namespace) -> AuthOptions:
 
 
 def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-        datefmt="%H:%M:%S",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    # The functions' request records human-readable (`serve/observability.py`).
+    handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     for noisy in ("botocore", "boto3", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

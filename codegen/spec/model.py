@@ -198,6 +198,21 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Observability:
+    """Root `x-codegen.observability`: what operators see, declared once.
+
+    The CloudWatch namespace of the functions' Embedded Metric Format lines (the dashboard
+    and alarms read the same), the default application log level, and the default alarm
+    thresholds (template parameters: operators may override them per stack).
+    """
+
+    namespace: str = "Api"
+    log_level: Literal["DEBUG", "INFO"] = "INFO"
+    latency_p99_ms: int = 1000  # API Gateway Latency p99 alarm, per method
+    error_rate_percent: float = 1.0  # API Gateway 5XXError rate alarm, per method
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -207,6 +222,7 @@ class Api:
     tables: tuple[Table, ...] = field(default=())
     secrets: tuple[Secret, ...] = field(default=())
     clients: tuple[Client, ...] = field(default=())  # x-codegen.clients (codegen.spec.clients)
+    observability: Observability = field(default_factory=Observability)
 
     @property
     def security_schemes(self) -> tuple[SecurityScheme, ...]:

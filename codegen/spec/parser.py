@@ -5,7 +5,8 @@ meet a surprise: names are valid and unique Python identifiers, every parameter
 has a style the generated validators implement, a request body's JSON media type is
 the one validated, every security requirement is one API Gateway can enforce, and
 every DynamoDB table an operation uses is declared, and the root `x-codegen` holds
-only tables and secrets whose environment variables are distinct. Any violation is a
+only tables and secrets whose environment variables are distinct, and observability
+settings CloudWatch accepts. Any violation is a
 `SpecError` with the JSON pointer of the offending node.
 
 The parts: `spec/operations.py` (operations, parameters, bodies, responses),
@@ -25,7 +26,12 @@ from codegen.spec.loader import load_document, validate_semantics
 from codegen.spec.model import Api, Operation
 from codegen.spec.operations import check_unique, parameter_list, parse_operation
 from codegen.spec.refs import follow_to_object
-from codegen.spec.settings import codegen_settings, parse_secrets, parse_tables
+from codegen.spec.settings import (
+    codegen_settings,
+    parse_observability,
+    parse_secrets,
+    parse_tables,
+)
 
 
 def parse_api(spec_path: Path) -> Api:
@@ -77,4 +83,5 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
         tables=tables,
         secrets=secrets,
         clients=clients,
+        observability=parse_observability(settings, str(info.get("title", ""))),
     )

@@ -1,4 +1,5 @@
-"""The root `x-codegen` settings: DynamoDB tables and secrets, and each operation's tables."""
+"""The root `x-codegen` settings: DynamoDB tables, secrets and observability, and each
+operation's tables."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from codegen.spec.errors import SpecError, join_pointer
 from codegen.spec.model import (
     KeyAttribute,
+    Observability,
     Secret,
     Table,
     TableAccess,
@@ -32,7 +34,7 @@ DYNAMODB_ACTIONS = frozenset(
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
 # The keys of the root `x-codegen` object: anything else is most likely a typo of one of
 # them (`secret:`, `table:`), which would otherwise be silently ignored.
-CODEGEN_KEYS = frozenset({"tables", "secrets", "clients"})
+CODEGEN_KEYS = frozenset({"tables", "secrets", "clients", "observability"})
 # AWS::SecretsManager::Secret `Description`: "Maximum: 2048" characters.
 MAX_SECRET_DESCRIPTION = 2048
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+\Z")
@@ -121,6 +123,63 @@ def parse_secrets(settings: Mapping[str, Any], tables: tuple[Table, ...]) -> tup
             )
         secrets.append(Secret(logical_id, environment, description.strip()))
     return tuple(secrets)
+
+
+# CloudWatch namespaces: "Namespaces must contain valid XML characters" (PutMetricData);
+# kept to the characters that need no quoting anywhere (EMF JSON, dashboard JSON, YAML),
+# and not "AWS/", which is reserved for AWS services.
+_NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}\Z")
+_LOG_LEVELS = ("DEBUG", "INFO")
+_OBSERVABILITY_KEYS = {"namespace", "logLevel", "latencyP99Ms", "errorRatePercent"}
+
+
+def parse_observability(settings: Mapping[str, Any], title: str) -> Observability:
+    """`x-codegen.observability`; every key optional. The namespace defaults to the title
+    in PascalCase (`Users API` -> `UsersApi`).
+
+    logLevel is DEBUG or INFO only: the request lines are INFO records, and Lambda files
+    the Embedded Metric Format lines (printed JSON without a `level`) as INFO too ("If the
+    level value field is invalid or missing, Lambda will assign the log output the level
+    INFO", Lambda Developer Guide, "Log-level filtering"), so WARN would drop both.
+    """
+    pointer = "/x-codegen/observability"
+    spec = checked_object(settings.get("observability", {}), pointer, _OBSERVABILITY_KEYS)
+    default = "".join(
+        word[:1].upper() + word[1:].lower() for word in re.findall(r"[A-Za-z0-9]+", title)
+    )
+    namespace = spec.get("namespace", default or Observability.namespace)
+    if (
+        not isinstance(namespace, str)
+        or not _NAMESPACE.match(namespace)
+        or namespace.startswith("AWS/")
+    ):
+        raise SpecError(
+            "namespace must be a CloudWatch namespace: letters, digits and ._/#:- (not AWS/...)",
+            join_pointer(pointer, "namespace"),
+        )
+    log_level = spec.get("logLevel", Observability.log_level)
+    if log_level not in _LOG_LEVELS:
+        raise SpecError(
+            "logLevel must be DEBUG or INFO (the request lines and metrics are INFO)",
+            join_pointer(pointer, "logLevel"),
+        )
+    latency = spec.get("latencyP99Ms", Observability.latency_p99_ms)
+    if isinstance(latency, bool) or not isinstance(latency, int) or latency < 1:
+        raise SpecError(
+            "latencyP99Ms must be a positive integer", join_pointer(pointer, "latencyP99Ms")
+        )
+    rate = spec.get("errorRatePercent", Observability.error_rate_percent)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= 100:
+        raise SpecError(
+            "errorRatePercent must be a number in (0, 100]",
+            join_pointer(pointer, "errorRatePercent"),
+        )
+    return Observability(
+        namespace=namespace,
+        log_level="DEBUG" if log_level == "DEBUG" else "INFO",
+        latency_p99_ms=latency,
+        error_rate_percent=float(rate),
+    )
 
 
 def _environment(spec: Mapping[str, Any], pointer: str, example: str, seen: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from generated.operations.create_user import validate
 from generated.runtime import Response, guarded
 from users import service, store
 from users.errors import DomainError
+from utils import metrics
 from utils.caller import caller_id
 from utils.events import client_path
 from utils.response import error, success
@@ -31,5 +32,7 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
             idempotency_key=request.idempotency_key,
         )
     except DomainError as refused:
+        if refused.status == 409:  # a taken email, a reused key: the service's conflicts
+            metrics.count(metrics.CONFLICTS)
         return error(refused.message, refused.status, refused.headers)
     return success(created.user, 201, {"Location": created.location})

@@ -11,6 +11,7 @@ from generated.operations.delete_user import validate
 from generated.runtime import Response, guarded
 from users import service, store
 from users.errors import USER_NOT_FOUND, DomainError
+from utils import metrics
 from utils.caller import caller_id
 from utils.events import path_parameter
 from utils.response import error, success
@@ -30,6 +31,7 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
         service.delete_user(store.current(), request.id)
     except DomainError as refused:
         return error(refused.message, refused.status, refused.headers)
+    metrics.count(metrics.USERS_DELETED)
     # An audit line: which client team deleted which user (ids only, never a token or key).
     _LOG.info("user %s deleted by client %s", request.id, caller_id(event))
     return success(None, 204)

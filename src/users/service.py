@@ -26,6 +26,7 @@ from users.errors import (
     UserNotFound,
 )
 from users.store import Store
+from utils import metrics
 from utils.caller import ANONYMOUS
 from utils.dynamodb import (
     TransactionCancelled,
@@ -136,12 +137,14 @@ def create_user(
     created = Created(user, f"{location_prefix}/{user['id']}")
     if idempotency_key is None:
         _put_user(store, user, token=user["id"])
+        metrics.count(metrics.USERS_CREATED)
         return created
     begun = idempotency.begin(store.idempotency, caller, idempotency_key, fields)
     if isinstance(begun, idempotency.Replay):
         replayed = to_user(begun.response["user"])
         if get_item(store.users, {"id": replayed["id"]}) is None:
             raise CreatedUserGone()
+        metrics.count(metrics.IDEMPOTENT_REPLAYS)  # answered from storage, nothing created
         return Created(replayed, str(begun.response["location"]))
     response = {"user": dict(user), "location": created.location}
     try:
@@ -156,6 +159,7 @@ def create_user(
         # that committed after all (its answer lost) keeps its COMPLETED record.
         _abandon_quietly(store, begun)
         raise
+    metrics.count(metrics.USERS_CREATED)
     return created
 
 

@@ -10,6 +10,7 @@ from generated.operations.update_user import validate
 from generated.runtime import Response, guarded
 from users import service, store
 from users.errors import USER_NOT_FOUND, DomainError
+from utils import metrics
 from utils.events import path_parameter
 from utils.response import error, success
 
@@ -25,5 +26,7 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
     try:
         user = service.update_user(store.current(), request.id, request.body)
     except DomainError as refused:
+        if refused.status == 409:  # the new email is taken: the service's conflicts
+            metrics.count(metrics.CONFLICTS)
         return error(refused.message, refused.status, refused.headers)
     return success(user)

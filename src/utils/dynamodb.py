@@ -20,6 +20,8 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from utils.metrics import count_throttle
+
 if TYPE_CHECKING:  # the stubs are a dev dependency; the Lambda package does not ship them
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource, Table
 
@@ -118,6 +120,8 @@ def _new_table(name: str) -> Table:
         if _resource is None:
             _session = _session or boto3.session.Session()
             _resource = _session.resource("dynamodb", config=_client_config())
+            # Each throttled attempt, retried or not, counts (utils.metrics).
+            _resource.meta.client.meta.events.register("needs-retry.dynamodb", count_throttle)
         return _resource.Table(name)
     finally:
         if not _gc_frozen:

@@ -26,6 +26,7 @@ from codegen.spec.gateway import (
     ANY_METHOD,
     API_KEY_SOURCE,
     BINARY_MEDIA_TYPES,
+    GATEWAY_RESPONSES,
     INTEGRATION,
     function_logical_id,
 )
@@ -284,7 +285,18 @@ def test_gateway_responses_use_the_given_cors_headers() -> None:
     assert entry["responseParameters"] == {
         "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
         "gatewayresponse.header.Access-Control-Expose-Headers": "'Location'",
+        # The request id, mapped from the context (unquoted: not a literal).
+        "gatewayresponse.header.x-amzn-RequestId": "context.requestId",
     }
+
+
+def test_every_gateway_response_names_the_request_and_exposes_it(api: Api) -> None:
+    body = definition_body(api)
+    cors = cors_headers(api)
+    assert "x-amzn-RequestId" in cors["Access-Control-Expose-Headers"].split(",")
+    for kind, entry in body[GATEWAY_RESPONSES].items():
+        parameters = entry["responseParameters"]
+        assert parameters["gatewayresponse.header.x-amzn-RequestId"] == "context.requestId", kind
 
 
 # --- mocks: preflight, 405, 404 -------------------------------------------------------------

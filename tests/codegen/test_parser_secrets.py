@@ -69,7 +69,8 @@ def test_any_spec_may_declare_secrets_in_order(tmp_path: Path) -> None:
     )
     template = build_template(api)
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
-    assert list(variables) == ["TABLE_NAME", "WEBHOOK_KEY", "PEPPER"]
+    # SERVICE_NAME: the stack's name, the Service dimension of the functions' metrics.
+    assert list(variables) == ["TABLE_NAME", "WEBHOOK_KEY", "PEPPER", "SERVICE_NAME"]
     assert variables["PEPPER"] == {"Fn::Sub": "{{resolve:secretsmanager:${Pepper}:SecretString}}"}
     assert "Description" not in template["Resources"]["Pepper"]["Properties"]
     assert template["Resources"][SECRETS_KEY]["Type"] == "AWS::KMS::Key"

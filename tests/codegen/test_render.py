@@ -60,7 +60,8 @@ def test_rendering_is_byte_identical_across_processes_and_hash_seeds(tmp_path: P
 def test_every_generated_file_starts_with_the_header(project: Path) -> None:
     rendered = render_all(parse_api(project))
     python_files = [p for p in rendered.generated if p.suffix == ".py"]
-    assert len(python_files) == 6 + 5  # operations + (2 __init__, runtime, validation, routes)
+    # operations + (2 __init__, runtime, observability, validation, routes)
+    assert len(python_files) == 6 + 6
     for relative in python_files:
         assert rendered.generated[relative].splitlines()[0] == HEADER, relative
     for relative, text in rendered.create_only.items():

@@ -44,14 +44,17 @@ def test_error_response_shape() -> None:
 def test_guarded_turns_exceptions_into_a_bare_500(caplog: pytest.LogCaptureFixture) -> None:
     @guarded
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        raise KeyError("UsersTable-secret")
+        raise KeyError("UsersTable-secret ada@example.com")
 
     with caplog.at_level(logging.ERROR):
         response = handler({}, Context())
     assert response["statusCode"] == 500
     assert json.loads(response["body"]) == {"message": "Internal server error"}
     assert "UsersTable" not in response["body"] and "KeyError" not in response["body"]
-    assert "req-123" in caplog.text and "UsersTable-secret" in caplog.text  # for the logs only
+    # The log names the request, the exception class and where it was raised...
+    assert "req-123" in caplog.text and "KeyError" in caplog.text and "handler" in caplog.text
+    # ...but never the exception's message, which may quote request data (an email here).
+    assert "ada@example.com" not in caplog.text and "UsersTable-secret" not in caplog.text
 
 
 def _botocore_error(name: str, module: str = "botocore.exceptions", **attrs: Any) -> Exception:

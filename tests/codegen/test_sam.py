@@ -101,7 +101,11 @@ def test_function_globals(sam: dict[str, Any]) -> None:
     assert settings["CodeUri"] == "src/"
     assert settings["Architectures"] == ["arm64"]
     assert settings["Tracing"] == "Active"
-    assert settings["LoggingConfig"] == {"LogFormat": "JSON"}
+    assert settings["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "ApplicationLogLevel": {"Ref": "LogLevel"},  # parameter, default from the spec
+        "SystemLogLevel": "WARN",
+    }
     assert isinstance(settings["Timeout"], int) and isinstance(settings["MemorySize"], int)
     assert settings["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": "UsersTable"},
@@ -109,6 +113,8 @@ def test_function_globals(sam: dict[str, Any]) -> None:
         "IDEMPOTENCY_TABLE_NAME": {"Ref": "IdempotencyTable"},
         # Resolved by CloudFormation at deploy time: no Secrets Manager call at run time.
         "CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"},
+        # The Service dimension of the functions' metrics.
+        "SERVICE_NAME": {"Ref": "AWS::StackName"},
     }
     assert settings["KmsKeyArn"] == {"Fn::GetAtt": [SECRETS_KEY, "Arn"]}
 
@@ -369,6 +375,7 @@ def test_no_secret_no_key_and_the_plain_environment_skip_stays(api: Api) -> None
         "TABLE_NAME": {"Ref": "UsersTable"},
         "EMAILS_TABLE_NAME": {"Ref": "EmailsTable"},
         "IDEMPOTENCY_TABLE_NAME": {"Ref": "IdempotencyTable"},
+        "SERVICE_NAME": {"Ref": "AWS::StackName"},  # a name, no secret
     }
     for resource in aws_checks.resources_of_type(plain, "AWS::Serverless::Function").values():
         skipped = {skip["id"] for skip in resource["Metadata"]["checkov"]["skip"]}

@@ -34,7 +34,14 @@ def test_start_up_prints_the_route_table_and_logs_one_line_per_request() -> None
     assert "x-api-key of mobile: " in output and "x-api-key of backoffice: " in output
     assert f"Serving openapi.yaml on {server.url}" in output
     lines = [line for line in output.splitlines() if request_id in line]
-    assert len(lines) == 1 and " GET /hello 200 " in lines[0] and "ms " in lines[0]
+    # The gateway's access line, then the function's request line, human-readable (the
+    # JSON and EMF lines a deployed function writes are not printed as JSON).
+    assert len(lines) == 2, lines
+    gateway = next(line for line in lines if " GET /hello 200 " in line)
+    function = next(line for line in lines if " INFO hello 200 " in line)
+    assert "ms " in gateway
+    assert f"lambda={request_id} api={request_id}" in function
+    assert "error=" not in function and "_aws" not in output
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 from samtranslator.yaml_helper import yaml_parse
 
 from tests.support.dynamo import TEMPLATE_PATH
+from tests.support.dynamodb_faults import throttling_response
 from utils import dynamodb as ddb
 
 if TYPE_CHECKING:
@@ -191,8 +192,7 @@ def test_a_throttled_call_is_tried_three_times_in_all(table: Table) -> None:
 
     def throttle(request: object, **kwargs: object) -> AWSResponse:
         attempts.append(request)
-        body = b'{"__type":"ProvisionedThroughputExceededException","message":"slow down"}'
-        return AWSResponse("https://dynamodb", 400, {}, _Raw(body))  # type: ignore[arg-type]
+        return throttling_response()
 
     events: Any = table.meta.client.meta.events  # stubs want handlers returning None
     events.register_first("before-send.dynamodb.GetItem", throttle)
@@ -203,16 +203,6 @@ def test_a_throttled_call_is_tried_three_times_in_all(table: Table) -> None:
         events.unregister("before-send.dynamodb.GetItem", throttle)
     assert caught.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
     assert len(attempts) == ddb.MAX_ATTEMPTS == 3
-
-
-class _Raw:
-    """The raw urllib3 response AWSResponse reads its body from."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, *args: object, **kwargs: object) -> list[bytes]:
-        return [self._body]
 
 
 def test_worst_case_fits_the_function_timeout() -> None:
