@@ -44,6 +44,9 @@ _UNAVAILABLE_CODES = frozenset(
         "RequestLimitExceeded",
         "ServiceUnavailable",
         "ThrottlingException",
+        # A single-item write on an item a transaction holds (DynamoDB API Reference,
+        # "TransactionConflictException"): the transaction ends within milliseconds.
+        "TransactionConflictException",
     }
 )
 # botocore exception classes for a connection that failed or timed out.
@@ -100,20 +103,24 @@ def guarded(handler: Callable[[Event, Context], Response]) -> Callable[[Event, C
         except Exception as exc:
             request_id = getattr(context, "aws_request_id", "-")
             if is_unavailable(exc):
-                _LOG.warning("Storage unavailable (request %s): %r", request_id, exc)
+                # The code only: a botocore message may quote the request's values.
+                _LOG.warning("Storage unavailable (request %s): %s", request_id, error_code(exc))
                 return error_response(
                     503,
                     "Service temporarily unavailable, retry later",
                     headers={"Retry-After": RETRY_AFTER_SECONDS},
                 )
-            _LOG.exception("Unhandled error (request %s)", request_id)
+            _LOG.exception("Unhandled error (request %s): %s", request_id, error_code(exc))
             return error_response(500, "Internal server error")
 
     return wrapper
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    """Is this botocore's way of saying DynamoDB is throttling or unreachable?"""
+    """Is this botocore's way of saying DynamoDB is throttling or unreachable, or an
+    exception that says so itself (`transient = True`: out of time or contention)?"""
+    if getattr(type(exc), "transient", False) is True:
+        return True
     if not type(exc).__module__.startswith("botocore"):
         return False
     response = getattr(exc, "response", None)
@@ -125,6 +132,16 @@ def is_unavailable(exc: BaseException) -> bool:
         cls.__name__ in _CONNECTION_ERRORS and cls.__module__.startswith("botocore")
         for cls in type(exc).__mro__
     )
+
+
+def error_code(exc: BaseException) -> str:
+    """What the log says went wrong: DynamoDB's error code, else the exception's class."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, Mapping):
+        error = response.get("Error")
+        if isinstance(error, Mapping) and error.get("Code"):
+            return str(error["Code"])
+    return str(getattr(exc, "code", None) or type(exc).__name__)
 
 
 def _to_json(value: Any) -> Any:
