@@ -39,6 +39,11 @@ class _Body:
         yield self._data
 
 
+# What one attempt meets. Each is a function of the request (a transaction's cancellation
+# needs one reason per action) returning an answer, or raising the connection error.
+Injection = Callable[[Any], AWSResponse]
+
+
 @dataclass(frozen=True)
 class Fault:
     """A DynamoDB JSON-protocol error answer."""
@@ -55,6 +60,10 @@ class Fault:
         headers["Content-Type"] = "application/x-amz-json-1.0"
         headers["x-amzn-RequestId"] = "injected"
         return AWSResponse(_URL, self.status, headers, _Body(json.dumps(body).encode()))
+
+    def injection(self) -> Injection:
+        """This answer, for every attempt it is injected into."""
+        return lambda request: self.http()
 
     def parsed(self) -> tuple[AWSResponse, dict[str, Any]]:
         """As botocore has parsed it, for `before-call`."""
@@ -79,15 +88,6 @@ def cancelled(*codes: str | None) -> Fault:
 
 def throttled() -> Fault:
     return Fault(400, "ThrottlingException", "Rate of requests exceeds the allowed rate")
-
-
-# What one attempt meets. Each is a function of the request (a transaction's cancellation
-# needs one reason per action) returning an answer, or raising the connection error.
-Injection = Callable[[Any], AWSResponse]
-
-
-def _answer(fault: Fault) -> Injection:
-    return lambda request: fault.http()
 
 
 def _conflict(request: Any) -> AWSResponse:
@@ -149,9 +149,9 @@ SERVER_ERRORS: dict[str, Fault] = {
 def injection(name: str, read_timeout_seconds: float = 1.0) -> Injection:
     """The injection called `name` (KeyError for an unknown one: see `NAMES`)."""
     if name in THROTTLES:
-        return _answer(THROTTLES[name])
+        return THROTTLES[name].injection()
     if name in SERVER_ERRORS:
-        return _answer(SERVER_ERRORS[name])
+        return SERVER_ERRORS[name].injection()
     simple: dict[str, Injection] = {
         "conflict": _conflict,
         "reset": _reset,
@@ -168,6 +168,15 @@ NAMES = (*THROTTLES, *SERVER_ERRORS, "conflict", "reset", "timeout", "unreachabl
 
 # The event every injection hangs on; `.<Operation>` narrows it to one API call.
 EVENT = "before-send.dynamodb"
+
+
+def apply(injection: Injection, request: Any) -> AWSResponse:
+    """Meet `injection` instead of sending `request`. moto's in-process mock also answers
+    on `before-send` (botocore calls every handler there, not just until one answers) and
+    would still run the request: pointing the replaced request elsewhere keeps moto from
+    matching it, so a replaced attempt writes nothing there either, as on AWS."""
+    request.url = "https://injected-fault.invalid/"
+    return injection(request)
 
 
 def register(client: Any, handler: Callable[..., Any], operation: str | None = None) -> str:

@@ -24,7 +24,15 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 
 # The faults themselves live with the local server's chaos mode, which injects the same.
-from codegen.serve.faults import Fault, Injection, cancelled, register, throttled, unregister
+from codegen.serve.faults import (
+    Fault,
+    Injection,
+    apply,
+    cancelled,
+    register,
+    throttled,
+    unregister,
+)
 
 __all__ = ["Fault", "answered_with", "cancelled", "lost_answers", "sent_with", "throttled"]
 
@@ -55,7 +63,7 @@ def sent_with(client: Any, operation: str, faults: Sequence[Fault | Injection]) 
         if not pending:
             return None
         fault = pending.pop(0)
-        return fault.http() if isinstance(fault, Fault) else fault(request)
+        return apply(fault.injection() if isinstance(fault, Fault) else fault, request)
 
     with _registered(client, f"before-send.dynamodb.{operation}", answer):
         yield
@@ -79,7 +87,7 @@ def every_attempt(client: Any, injection: Injection) -> Iterator[list[str]]:
 
     def inject(request: Any = None, event_name: str = "", **_: Any) -> AWSResponse:
         attempts.append(event_name.rsplit(".", 1)[-1])
-        return injection(request)
+        return apply(injection, request)
 
     unique_id = register(client, inject)
     try:
