@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from statistics import median
 
@@ -31,8 +30,6 @@ from bench.server import (
     free_port,
     seed_user,
     started,
-    stop,
-    wait_ready,
 )
 from bench.stats import percentile
 
@@ -40,30 +37,15 @@ ENDPOINTS = ("GET /users/{id}", "POST /users")
 RESULTS_MD = config.BENCH_DIR / "speed-results.md"
 
 
-@contextmanager
-def server_at(root: Path, name: str) -> Iterator[int]:
+def server_at(stack: ExitStack, root: Path, name: str) -> int:
     """`python -m codegen serve` of the checkout at `root` (its own codegen and src/)."""
     port = free_port()
     env = config.child_env()
-    own = [str(root / "src"), str(root)]
-    others = [
-        p
-        for p in env["PYTHONPATH"].split(os.pathsep)
-        if p not in (str(config.SRC), str(config.ROOT))
-    ]
-    env["PYTHONPATH"] = os.pathsep.join(own + others)
+    ours = (str(config.SRC), str(config.ROOT))
+    others = [p for p in env["PYTHONPATH"].split(os.pathsep) if p not in ours]
+    env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), str(root), *others])
     command = [config.python(), "-m", "codegen", "serve", "--host", HOST, "--port", str(port)]
-    config.OUT_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = config.OUT_DIR / f"server-{name}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
-        try:
-            wait_ready(port, process, log_path)
-            yield port
-        finally:
-            stop(process)
+    return stack.enter_context(started(name, command, root, port, env))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: dict[tuple[str, str, int], list[tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp, ExitStack() as stack:
         ports = {
-            names[0]: stack.enter_context(server_at(config.ROOT, "branch")),
-            names[1]: stack.enter_context(server_at(args.baseline.resolve(), "baseline")),
+            names[0]: server_at(stack, config.ROOT, "branch"),
+            names[1]: server_at(stack, args.baseline.resolve(), "baseline"),
         }
         port = free_port()
         chalice = [str(Path(config.python()).with_name("chalice")), "local", "--no-autoreload"]

@@ -20,7 +20,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.retries.standard import ExponentialBackoff
-from moto.server import ThreadedMotoServer
 from samtranslator.yaml_helper import yaml_parse
 
 from codegen.serve import faults as injected
@@ -29,7 +28,7 @@ from tests.support import faults
 from tests.support.contract import assert_contract, body_of
 from tests.support.dynamo import TABLE_NAMES, TEMPLATE_PATH
 from tests.support.events import LambdaContext, api_event
-from tests.support.ports import free_port
+from tests.support.moto_server import moto_server
 from users import create_user, delete_user, emails, get_user, idempotency, list_users, update_user
 from users import store as users_store
 from users.service import MAX_TRANSACTION_TRIES
@@ -53,13 +52,8 @@ OPERATIONS = ["get", "list", "create", "update", "update-email", "delete"]
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture
