@@ -105,10 +105,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def started(name: str, command: list[str], cwd: Path, port: int) -> Iterator[int]:
+def started(
+    name: str, command: list[str], cwd: Path, port: int, env: dict[str, str] | None = None
+) -> Iterator[int]:
     config.OUT_DIR.mkdir(parents=True, exist_ok=True)
     log_path = config.OUT_DIR / f"server-{name}.log"
-    env = config.child_env()
+    env = env if env is not None else config.child_env()
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file

@@ -23,10 +23,10 @@ from codegen.serve.docs_hook import load_docs_site
 from codegen.serve.events import LambdaEventConverter
 from codegen.serve.gateway import LocalGateway
 from codegen.serve.handlers import HandlerResolver, add_to_sys_path
+from codegen.serve.response_checks import CompiledResponseValidator
 from codegen.serve.routing import RouteLike, RouteMatcher
 from codegen.serve.spec_documents import SpecDocuments
 from codegen.serve.storage import Storage
-from codegen.serve.validation import ResponseValidator
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -154,7 +154,7 @@ def create_app(
             RouteMatcher(routes, extra_resources=definition.resources),
             HandlerResolver(),
             definition,
-            validator=ResponseValidator(api.document) if validate_responses else None,
+            validator=CompiledResponseValidator(api) if validate_responses else None,
             spec_documents=SpecDocuments(api.document),
             docs=load_docs_site(),
             converter=LambdaEventConverter(

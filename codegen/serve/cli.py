@@ -24,7 +24,7 @@ from werkzeug.serving import (
     run_simple,
 )
 
-from codegen.serve import local_secrets
+from codegen.serve import chaos, faults, local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.auth.setup import AuthOptions
 from codegen.serve.observability import HumanFormatter
@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="verify tokens against this JWKS (a real Cognito pool's) instead of the "
         "checkout's local key; needs --issuer",
     )
+    parser.add_argument(
+        "--chaos",
+        default=None,
+        metavar="SPEC",
+        help="inject DynamoDB faults at random, e.g. throttle=0.05,timeout=0.01 (faults: "
+        + ", ".join(faults.NAMES)
+        + "); off by default",
+    )
     parser.add_argument("--issuer", help="with --jwks: the pool's issuer (iss)")
     parser.add_argument(
         "--client-id",
@@ -194,6 +202,14 @@ def announce(app: LocalApi, url: str) -> None:
     print(f"Serving {app.spec_path.name} on {url} (Ctrl-C to stop)", flush=True)
 
 
+def start_chaos(args: argparse.Namespace) -> None:
+    """`--chaos`: hook the faults in and say so loudly (stdout and stderr)."""
+    if args.chaos is not None:
+        chaos.install(args.chaos)
+        for stream in (sys.stdout, sys.stderr):
+            print(chaos.banner(args.chaos), file=stream, flush=True)
+
+
 def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -230,6 +246,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         server = build_server(app, args.host, sock)
         sock.close()  # the server holds its own duplicate of the descriptor
+        start_chaos(args)
         announce(app, f"http://{args.host}:{server.port}")
         if threading.current_thread() is threading.main_thread():
             # Stopping by pid (SIGTERM) shuts down as cleanly as Ctrl-C.
@@ -267,6 +284,7 @@ def serve_with_reloader(args: argparse.Namespace) -> int:
             dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
             auth=auth_options(args),
         )
+        start_chaos(args)
         announce(app, f"http://{args.host}:{args.port}")
         wsgi_app: WSGIApplication = app
     else:
@@ -296,6 +314,12 @@ def serve_with_reloader(args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     """Entry point of `python -m codegen serve ARGS`; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if args.chaos is not None:
+        try:
+            args.chaos = chaos.parse(args.chaos)
+        except ValueError as error:  # one line, not argparse's usage block
+            print(f"error: --chaos: {error}", file=sys.stderr)
+            return 2
     configure_logging()
     try:
         return serve_with_reloader(args) if args.reload else serve(args)

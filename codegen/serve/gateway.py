@@ -39,9 +39,9 @@ from codegen.serve.docs_hook import DocsSite
 from codegen.serve.events import LambdaEventConverter, raw_request_path
 from codegen.serve.handlers import HandlerImportError, HandlerResolver
 from codegen.serve.proxy import MalformedProxyResponse, ProxyResponse, to_proxy_response
+from codegen.serve.response_checks import ResponseChecker
 from codegen.serve.routing import PathNotFound, RouteLike, RouteMatcher
 from codegen.serve.spec_documents import SpecDocuments
-from codegen.serve.validation import ResponseValidator
 from codegen.spec.gateway import function_logical_id
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class LocalGateway:
         resolver: HandlerResolver,
         definition: GatewayDefinition,
         *,
-        validator: ResponseValidator | None = None,
+        validator: ResponseChecker | None = None,
         spec_documents: SpecDocuments | None = None,
         docs: DocsSite | None = None,
         converter: LambdaEventConverter | None = None,

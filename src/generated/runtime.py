@@ -47,6 +47,9 @@ _UNAVAILABLE_CODES = frozenset(
         "RequestLimitExceeded",
         "ServiceUnavailable",
         "ThrottlingException",
+        # A single-item write on an item a transaction holds (DynamoDB API Reference,
+        # "TransactionConflictException"): the transaction ends within milliseconds.
+        "TransactionConflictException",
     }
 )
 # botocore exception classes for a connection that failed or timed out.
@@ -136,16 +139,6 @@ def _failure(exc: Exception, context: Any) -> tuple[Response, str]:
     return error_response(500, "Internal server error"), code
 
 
-def error_code(exc: BaseException) -> str:
-    """botocore's error code (`ThrottlingException`), else the exception's class name."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, Mapping):
-        error = response.get("Error")
-        if isinstance(error, Mapping) and isinstance(error.get("Code"), str):
-            return str(error["Code"])
-    return type(exc).__name__
-
-
 def _where(exc: BaseException) -> str:
     """The raising frames as `file:line function`, innermost last (no values, no message)."""
     import traceback  # only on the error path: a cold start does not pay for it
@@ -166,7 +159,10 @@ def _add_request_id(event: Any, response: Any) -> None:
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    """Is this botocore's way of saying DynamoDB is throttling or unreachable?"""
+    """Is this botocore's way of saying DynamoDB is throttling or unreachable, or an
+    exception that says so itself (`transient = True`: out of time or contention)?"""
+    if getattr(type(exc), "transient", False) is True:
+        return True
     if not type(exc).__module__.startswith("botocore"):
         return False
     response = getattr(exc, "response", None)
@@ -178,6 +174,16 @@ def is_unavailable(exc: BaseException) -> bool:
         cls.__name__ in _CONNECTION_ERRORS and cls.__module__.startswith("botocore")
         for cls in type(exc).__mro__
     )
+
+
+def error_code(exc: BaseException) -> str:
+    """What the log says went wrong: DynamoDB's error code, else the exception's class."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, Mapping):
+        error = response.get("Error")
+        if isinstance(error, Mapping) and error.get("Code"):
+            return str(error["Code"])
+    return str(getattr(exc, "code", None) or type(exc).__name__)
 
 
 def _to_json(value: Any) -> Any:

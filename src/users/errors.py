@@ -6,8 +6,6 @@ exc.headers)`, so each status and message is written once.
 
 from __future__ import annotations
 
-from generated.runtime import RETRY_AFTER_SECONDS
-
 USER_NOT_FOUND = "User not found"
 EMAIL_TAKEN = "Email already in use"
 
@@ -63,10 +61,14 @@ class KeyReused(DomainError):
     message = "Idempotency-Key already used with a different request"
 
 
-class Busy(DomainError):
-    """DynamoDB cancelled the transaction for contention or throttling: retry later.
-    The same answer as `generated.runtime.guarded` gives for a throttled call."""
+class Busy(Exception):
+    """DynamoDB cancelled the transaction for contention or throttling, every try: retry
+    later. Not a DomainError: handlers let it reach `generated.runtime.guarded`, which
+    answers 503 with Retry-After (`transient`) and logs the request id with `code`, the
+    cancellation reason (TransactionConflict, ThrottlingError, ...)."""
 
-    status = 503
-    message = "Service temporarily unavailable, retry later"
-    headers = {"Retry-After": RETRY_AFTER_SECONDS}  # noqa: RUF012
+    transient = True
+
+    def __init__(self, code: str = "TransactionCancelled") -> None:
+        super().__init__(code)
+        self.code = code

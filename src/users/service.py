@@ -9,12 +9,13 @@ read-then-write whose write is unconditioned (users.emails).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ParamSpec, TypedDict, TypeVar
 
 from users import emails, idempotency
 from users.errors import (
@@ -26,11 +27,13 @@ from users.errors import (
     UserNotFound,
 )
 from users.store import Store
-from utils import metrics
+from utils import deadline, metrics
 from utils.caller import ANONYMOUS
 from utils.dynamodb import (
     TransactionCancelled,
+    cleanup_allowance,
     get_item,
+    request_budget,
     scan_page,
     set_expression,
     transact_write,
@@ -52,6 +55,21 @@ MAX_TRANSACTION_TRIES = 6
 FIRST_PAUSE_SECONDS = 0.05
 MAX_PAUSE_SECONDS = 0.8
 _LOG = logging.getLogger(__name__)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def budgeted(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run one operation under the request's DynamoDB deadline (utils.deadline; the
+    arithmetic is beside utils.dynamodb's Config): an attempt that could not end in time
+    is not started, and `guarded` answers 503 with Retry-After."""
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with deadline.budget(request_budget()):
+            return function(*args, **kwargs)
+
+    return run
 
 
 class User(TypedDict):
@@ -112,6 +130,7 @@ class Created:
         self.location = location  # the `Location` of the 201
 
 
+@budgeted
 def create_user(
     store: Store,
     fields: Mapping[str, Any],
@@ -200,7 +219,7 @@ def _put_user(
         if not cancelled.busy:
             raise cancelled
         _pause(attempt)
-    raise Busy()
+    raise Busy(cancelled.code if cancelled else "TransactionCanceled")
 
 
 def _commit(store: Store, actions: list[dict[str, Any]], token: str) -> TransactionCancelled | None:
@@ -238,17 +257,23 @@ def pause_limit(attempt: int) -> float:
 
 
 def _abandon_quietly(store: Store, attempt: idempotency.Attempt) -> None:
+    """Release the key of a failed create. It gets one attempt even when the request's
+    budget is spent (a held key would refuse the client's retry with 409 until its lock
+    expires); if that fails too, the lock expires with the function timeout."""
     try:
-        idempotency.abandon(store.idempotency, attempt)
+        with deadline.grace(cleanup_allowance()):
+            idempotency.abandon(store.idempotency, attempt)
     except Exception:  # the original error matters more; the lock expires anyway
         _LOG.warning("Could not release an idempotency record", exc_info=True)
 
 
+@budgeted
 def get_user(table: Table, user_id: str) -> User | None:
     item = get_item(table, {"id": user_id})
     return None if item is None else to_user(item)
 
 
+@budgeted
 def list_users(table: Table, limit: int, next_token: str | None = None) -> UserPage:
     """One page of at most `limit` users, resuming after `next_token`.
 
@@ -275,6 +300,7 @@ def decode_user_cursor(token: str) -> dict[str, str]:
     return key
 
 
+@budgeted
 def update_user(store: Store, user_id: str, changes: Mapping[str, Any]) -> User:
     """Apply the validated `UserPatch` (only the fields given) and touch `updated_at`.
 
@@ -318,7 +344,8 @@ def update_user(store: Store, user_id: str, changes: Mapping[str, Any]) -> User:
         if not cancelled.busy:
             raise cancelled
         _pause(attempt)
-    raise Busy()  # lost the race MAX_TRANSACTION_TRIES times: let the client retry
+    # Lost the race MAX_TRANSACTION_TRIES times: let the client retry.
+    raise Busy(cancelled.code if cancelled else "TransactionCanceled")
 
 
 def _update_if_email(
@@ -344,6 +371,7 @@ def _update_if_email(
     }
 
 
+@budgeted
 def delete_user(store: Store, user_id: str) -> None:
     """Delete the user and free its email, in one transaction conditioned on the email
     just read (re-read if it changed). Raises UserNotFound or Busy.
@@ -380,4 +408,4 @@ def delete_user(store: Store, user_id: str) -> None:
         if not cancelled.busy:
             raise cancelled
         _pause(attempt)
-    raise Busy()
+    raise Busy(cancelled.code if cancelled else "TransactionCanceled")

@@ -20,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from utils import deadline
 from utils.metrics import count_throttle
 
 if TYPE_CHECKING:  # the stubs are a dev dependency; the Lambda package does not ship them
@@ -33,11 +34,8 @@ TABLE_NAME_VARIABLE = "TABLE_NAME"
 
 # Fail fast rather than let the SDK defaults (60 s connect + 60 s read) run past the
 # function timeout (10 s in template.yaml), where API Gateway would answer a bare 502/504
-# instead of our 503. Worst case: MAX_ATTEMPTS * (CONNECT + READ) = 6 s, plus
-# standard-mode backoff between attempts, random and at most 1 s then 2 s after a
-# throttling error (a few ms after a timeout): 9 s. tests/utils/test_dynamodb.py checks
-# that this fits the template's Timeout. DynamoDB answers single-item calls in
-# milliseconds, so 1 s of silence already means trouble.
+# instead of our 503. DynamoDB answers single-item calls in milliseconds, so 1 s of
+# silence already means trouble.
 CONNECT_TIMEOUT_SECONDS = 1.0
 READ_TIMEOUT_SECONDS = 1.0
 MAX_ATTEMPTS = 3  # first call + 2 retries ("standard" mode also retries throttling)
@@ -48,12 +46,54 @@ CLIENT_CONFIG = Config(
     # calls); `total_max_attempts` includes the first call.
     retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
 )
+# The retry budget, in the worst case (tests/utils/test_retry_budget.py checks each line
+# against the template's Timeout and botocore's own backoff):
+# - one attempt: ATTEMPT_SECONDS = connect 1 s + read 1 s = 2 s;
+# - one call: MAX_ATTEMPTS x 2 s + standard-mode backoff before each retry, at most
+#   rand(0, 1) x 2**(i - 1) s after a throttling error (1 s, then 2 s) = 6 + 3 = 9 s;
+# - one request makes several calls (a keyed create: claim the key, the transaction tried
+#   up to users.service.MAX_TRANSACTION_TRIES times with pauses of at most 0.8 s, release
+#   the key on failure), so a request also has a deadline (utils.deadline): no attempt
+#   starts that could end after REQUEST_BUDGET_SECONDS (3.5 s). The last attempt ends by
+#   then; at most one pause follows (a backoff, <= LONGEST_BACKOFF_SECONDS = 2 s, or a
+#   transaction pause, <= 0.8 s) before the next attempt is refused at once: 5.5 s;
+# - releasing a failed create's Idempotency-Key then gets a window for one attempt of its
+#   own (CLEANUP_SECONDS = 2 s + 0.5 s of slack, so the attempt is not refused by the
+#   time spent getting to it), and at most a 1 s backoff before its retry is refused: 3.5 s.
+# Worst case 3.5 + 2 + 3.5 = 9 s, inside the 10 s function timeout with 1 s for the
+# handler itself; API Gateway's 29 s integration timeout is never the one that fires.
+# (A `x-amz-retry-after` header could lengthen a backoff; DynamoDB does not send it.)
+ATTEMPT_SECONDS = CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
+LONGEST_BACKOFF_SECONDS = 2.0 ** (MAX_ATTEMPTS - 2)
+REQUEST_BUDGET_SECONDS = 3.5
+CLEANUP_SECONDS = ATTEMPT_SECONDS + 0.5
 
 # Local runs only: Amazon DynamoDB Local (a JVM) on a busy laptop or CI runner can take
 # longer than 1 s to answer a burst of concurrent transactions, which would turn into
 # 503s that say nothing about the code. The template never sets it, so deployed
-# functions keep the budgeted 1 s (tests/utils/test_dynamodb.py).
+# functions keep the budgeted 1 s (tests/utils/test_dynamodb.py). The request budget and
+# the clean-up allowance grow with it, so an attempt still fits.
 READ_TIMEOUT_VARIABLE = "DYNAMODB_READ_TIMEOUT_SECONDS"
+
+
+def _read_timeout() -> float:
+    override = os.environ.get(READ_TIMEOUT_VARIABLE)
+    return float(override) if override else READ_TIMEOUT_SECONDS
+
+
+def request_budget() -> float:
+    """REQUEST_BUDGET_SECONDS, lengthened by a local read-timeout override."""
+    return REQUEST_BUDGET_SECONDS + max(0.0, _read_timeout() - READ_TIMEOUT_SECONDS)
+
+
+def attempt_seconds() -> float:
+    """One attempt: ATTEMPT_SECONDS, lengthened by a local read-timeout override."""
+    return CONNECT_TIMEOUT_SECONDS + max(_read_timeout(), READ_TIMEOUT_SECONDS)
+
+
+def cleanup_allowance() -> float:
+    """CLEANUP_SECONDS: the window for one attempt, with its slack."""
+    return attempt_seconds() + CLEANUP_SECONDS - ATTEMPT_SECONDS
 
 
 def _client_config() -> Config:
@@ -122,6 +162,10 @@ def _new_table(name: str) -> Table:
             _resource = _session.resource("dynamodb", config=_client_config())
             # Each throttled attempt, retried or not, counts (utils.metrics).
             _resource.meta.client.meta.events.register("needs-retry.dynamodb", count_throttle)
+            # Every attempt is checked against the request's deadline (utils.deadline).
+            _resource.meta.client.meta.events.register(
+                "request-created.dynamodb", deadline.checker(attempt_seconds())
+            )
         return _resource.Table(name)
     finally:
         if not _gc_frozen:
@@ -353,6 +397,13 @@ class TransactionCancelled(Exception):
     def failed(self, position: int) -> bool:
         """Did the condition of action `position` fail?"""
         return position < len(self.reasons) and self.reasons[position] == CONDITION_FAILED
+
+    @property
+    def code(self) -> str:
+        """The reason to log: the first action's code, or TransactionInProgress."""
+        if self.in_progress:
+            return "TransactionInProgress"
+        return next((reason for reason in self.reasons if reason), "TransactionCanceled")
 
     @property
     def busy(self) -> bool:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from moto.server import ThreadedMotoServer
 
-from tests.support.ports import free_port
+from tests.support.moto_server import moto_server
 from tests.support.servers import ServerProcess, codegen_server
 
 # The table name the server is told to use (TABLE_NAME), so tests can read the same table.
@@ -17,13 +16,8 @@ TABLE_NAME = "users-local-test"
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
     """moto over HTTP on a free loopback port: an endpoint the test and the server share."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -17,68 +17,24 @@ under test meets the failure exactly as it would on AWS:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.awsrequest import AWSResponse
 
-_URL = "https://dynamodb.us-east-1.amazonaws.com/"
-_PREFIX = "com.amazonaws.dynamodb.v20120810#"
+# The faults themselves live with the local server's chaos mode, which injects the same.
+from codegen.serve.faults import (
+    Fault,
+    Injection,
+    apply,
+    cancelled,
+    register,
+    throttled,
+    unregister,
+)
 
-
-class _Body:
-    """What AWSResponse reads its content from (`raw.stream()`)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data
-
-
-@dataclass(frozen=True)
-class Fault:
-    """A DynamoDB JSON-protocol error answer."""
-
-    status: int
-    code: str
-    message: str
-    fields: Mapping[str, Any] = field(default_factory=dict)
-
-    def http(self) -> AWSResponse:
-        """As it comes over the wire, for `before-send` (parsed by botocore as the real one)."""
-        body = {"__type": f"{_PREFIX}{self.code}", "Message": self.message, **self.fields}
-        headers = HTTPHeaders()
-        headers["Content-Type"] = "application/x-amz-json-1.0"
-        headers["x-amzn-RequestId"] = "injected"
-        return AWSResponse(_URL, self.status, headers, _Body(json.dumps(body).encode()))
-
-    def parsed(self) -> tuple[AWSResponse, dict[str, Any]]:
-        """As botocore has parsed it, for `before-call`."""
-        metadata = {"HTTPStatusCode": self.status, "RequestId": "injected", "RetryAttempts": 0}
-        return self.http(), {
-            "Error": {"Code": self.code, "Message": self.message},
-            "ResponseMetadata": metadata,
-            **self.fields,
-        }
-
-
-def cancelled(*codes: str | None) -> Fault:
-    """TransactionCanceledException with one CancellationReason per action, in order."""
-    reasons = [{"Code": "None"} if code is None else {"Code": code} for code in codes]
-    return Fault(
-        400,
-        "TransactionCanceledException",
-        f"Transaction cancelled, please refer cancellation reasons for specific reasons {codes}",
-        {"CancellationReasons": reasons},
-    )
-
-
-def throttled() -> Fault:
-    return Fault(400, "ThrottlingException", "Rate of requests exceeds the allowed rate")
+__all__ = ["Fault", "answered_with", "cancelled", "lost_answers", "sent_with", "throttled"]
 
 
 @contextmanager
@@ -96,15 +52,18 @@ def answered_with(client: Any, operation: str, faults: list[Fault]) -> Iterator[
 
 
 @contextmanager
-def sent_with(client: Any, operation: str, faults: list[Fault]) -> Iterator[None]:
+def sent_with(client: Any, operation: str, faults: Sequence[Fault | Injection]) -> Iterator[None]:
     """Each attempt's HTTP answer is replaced by the next fault (`before-send`), so the
     SDK's retry logic sees it: throttling is retried, as on AWS. Only for a real endpoint
     (DynamoDB Local): moto's in-process mock also handles `before-send` and would still
     run the request."""
     pending = list(faults)
 
-    def answer(**_: Any) -> AWSResponse | None:
-        return pending.pop(0).http() if pending else None
+    def answer(request: Any = None, **_: Any) -> AWSResponse | None:
+        if not pending:
+            return None
+        fault = pending.pop(0)
+        return apply(fault.injection() if isinstance(fault, Fault) else fault, request)
 
     with _registered(client, f"before-send.dynamodb.{operation}", answer):
         yield
@@ -118,6 +77,23 @@ def _registered(client: Any, event: str, handler: Any) -> Iterator[None]:
         yield
     finally:
         client.meta.events.unregister(event, unique_id=unique_id)
+
+
+@contextmanager
+def every_attempt(client: Any, injection: Injection) -> Iterator[list[str]]:
+    """Every attempt of every call on `client` meets `injection` (`before-send`, so the
+    SDK's retries run); yields the operation names of the attempts, in order."""
+    attempts: list[str] = []
+
+    def inject(request: Any = None, event_name: str = "", **_: Any) -> AWSResponse:
+        attempts.append(event_name.rsplit(".", 1)[-1])
+        return apply(injection, request)
+
+    unique_id = register(client, inject)
+    try:
+        yield attempts
+    finally:
+        unregister(client, unique_id)
 
 
 @contextmanager

@@ -205,6 +205,47 @@ def test_a_throttled_call_is_tried_three_times_in_all(table: Table) -> None:
     assert len(attempts) == ddb.MAX_ATTEMPTS == 3
 
 
+class _Raw:
+    """The raw urllib3 response AWSResponse reads its body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, *args: object, **kwargs: object) -> list[bytes]:
+        return [self._body]
+
+
+def test_the_request_budget_fits_the_function_timeout() -> None:
+    """The arithmetic beside CLIENT_CONFIG, line by line, against botocore's own backoff."""
+    from botocore.retries.standard import ExponentialBackoff
+
+    timeout = yaml_parse(TEMPLATE_PATH.read_text())["Globals"]["Function"]["Timeout"]
+    from botocore.retries.standard import (
+        RetryContext,
+        RetryEventAdapter,
+        ThrottlingErrorDetector,
+    )
+
+    # The longest pause of each retry (random() == 1), as standard mode computes it.
+    backoff = ExponentialBackoff(
+        random=lambda: 1.0,
+        service_name="dynamodb",
+        throttling_detector=ThrottlingErrorDetector(RetryEventAdapter()),
+    )
+
+    def throttled(n: int) -> RetryContext:
+        return RetryContext(n, parsed_response={"Error": {"Code": "ThrottlingException"}})
+
+    pauses = [backoff.delay_amount(throttled(n)) for n in range(1, ddb.MAX_ATTEMPTS)]
+    assert max(pauses) == ddb.LONGEST_BACKOFF_SECONDS
+    from users.service import MAX_PAUSE_SECONDS
+
+    after_budget = ddb.REQUEST_BUDGET_SECONDS + max(ddb.LONGEST_BACKOFF_SECONDS, MAX_PAUSE_SECONDS)
+    cleanup = ddb.CLEANUP_SECONDS + pauses[0]  # one attempt, then its first backoff
+    assert ddb.CLEANUP_SECONDS >= ddb.ATTEMPT_SECONDS
+    assert after_budget + cleanup <= timeout - 1
+
+
 def test_worst_case_fits_the_function_timeout() -> None:
     timeout = yaml_parse(TEMPLATE_PATH.read_text())["Globals"]["Function"]["Timeout"]
     # Every attempt hangs to its timeouts, and each retry first waits the longest
