@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,20 @@ def test_gateway_answers_still_apply(client: Client) -> None:
     assert too_large.status_code == 413
 
 
+def test_a_browser_may_send_prefer(client: Client) -> None:
+    preflight = client.options(
+        "/users",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "prefer,content-type",
+        },
+    )
+    assert preflight.status_code == 204
+    allowed = preflight.headers["Access-Control-Allow-Headers"].split(",")
+    assert "Prefer" in allowed and "Idempotency-Key" in allowed
+
+
 def test_prefer_header_parsing() -> None:
     assert preferences(["code=404"]) == {"code": "404"}
     assert preferences(['respond-async, example="a b"; wait=5', "code=200"]) == {
@@ -183,7 +198,7 @@ def test_mock_stubs_mocks_the_stub_and_serves_the_rest_for_real(tmp_path: Path) 
     root = project_copy(tmp_path)
     api = parse_api(root / "openapi.yaml")
     (root / "src/users/get_user.py").write_text(render_stubs(api)[Path("src/users/get_user.py")])
-    app = create_app(root, mock="stubs")
+    app = create_app(root, mock="stubs")  # puts the copy's src/ first on sys.path
     try:
         assert any("stub handlers only (getUser)" in line for line in app.mock_banner)
         # the copy has credentials of its own (.local/ under its root)
@@ -197,6 +212,15 @@ def test_mock_stubs_mocks_the_stub_and_serves_the_rest_for_real(tmp_path: Path) 
         assert [user["id"] for user in listed.get_json()["users"]] == [created.get_json()["id"]]
     finally:
         app.close()
+        forget_modules_under(root)
+
+
+def forget_modules_under(root: Path) -> None:
+    """The copy's handler modules must not stand in for the checkout's in later tests."""
+    sys.path[:] = [entry for entry in sys.path if not entry.startswith(str(root))]
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(root)):
+            del sys.modules[name]
 
 
 @pytest.mark.slow

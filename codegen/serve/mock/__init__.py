@@ -13,6 +13,6 @@ the `Prefer` header (`code=404`, `example=NAME`).
 - `handler`: the mock Lambda and the resolver that puts it in place of the real ones.
 """
 
-from codegen.serve.mock.handler import MOCK_MODES, MockSetup, build_mock
+from codegen.serve.mock.handler import MOCK_MODES, MockSetup, allow_prefer, build_mock
 
-__all__ = ["MOCK_MODES", "MockSetup", "build_mock"]
+__all__ = ["MOCK_MODES", "MockSetup", "allow_prefer", "build_mock"]

@@ -109,3 +109,31 @@ def build_mock(api: Api, root: Path, mode: str) -> MockSetup:
     )
     mocked = frozenset(op.handler.dotted for op in operations)
     return MockSetup(MockResolver(mocked, mock), banner)
+
+
+ALLOW_HEADERS_SUFFIX = ".header.Access-Control-Allow-Headers"
+
+
+def allow_prefer(body: Any) -> Any:
+    """The DefinitionBody with `Prefer` added to every `Access-Control-Allow-Headers`.
+
+    A browser sends a preflight before a request with a `Prefer` header, and drops the
+    request unless the preflight allows it: without this, a web client could not pick
+    answers from the mock. The deployed API has no mock, so its body is left as it is.
+    """
+    if isinstance(body, dict):
+        return {
+            key: _with_prefer(value)
+            if key.endswith(ALLOW_HEADERS_SUFFIX) and isinstance(value, str)
+            else allow_prefer(value)
+            for key, value in body.items()
+        }
+    if isinstance(body, list):
+        return [allow_prefer(item) for item in body]
+    return body
+
+
+def _with_prefer(quoted: str) -> str:
+    """`'A,B'` -> `'A,B,Prefer'` (API Gateway quotes static header values)."""
+    inner = quoted.strip("'")
+    return f"'{inner},Prefer'" if inner else "'Prefer'"
