@@ -141,7 +141,12 @@ def create_app(
     # The handlers run in this process: give them the secrets the template would resolve.
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.
-    definition = GatewayDefinition.from_body(apigw.definition_body(api))
+    body = apigw.definition_body(api)
+    if mock is not None:  # a browser must be allowed to send `Prefer` to the mock
+        from codegen.serve.mock import allow_prefer
+
+        body = allow_prefer(body)
+    definition = GatewayDefinition.from_body(body)
     try:
         authentication = build_auth(root, api, definition, auth)
     except (AuthSetupError, CredentialsError, JwksError) as error:
