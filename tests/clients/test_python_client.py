@@ -7,6 +7,7 @@ Every answer must parse into its typed model: `User`, `UserList`, `Error`, `Hell
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -150,3 +151,26 @@ def test_without_credentials_the_typed_error_is_401(sdk: ModuleType, server: Ser
     assert answer.status_code == 401
     assert isinstance(answer.parsed, module("models").Error)
     assert answer.parsed.message == "Unauthorized"
+
+
+def test_the_generated_package_passes_mypy_strict(published: Path, tmp_path: Path) -> None:
+    """Typed for real: a client team's `mypy --strict` accepts the package as generated."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "-p",
+            PACKAGE,
+        ],
+        cwd=published / "clients" / "python",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout

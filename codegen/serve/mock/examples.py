@@ -70,7 +70,7 @@ class OperationAnswers:
                 )
             status = int(code)
         else:
-            answer = self._default(name)
+            answer = self.first_answer(name)
             if answer is None:
                 return f"Prefer: example={name}: no response of {self.operation_id} has it"
             status = _status_of(answer.status_key)
@@ -98,7 +98,7 @@ class OperationAnswers:
                 return self.answers[key]
         return None
 
-    def _default(self, name: str | None) -> Answer | None:
+    def first_answer(self, name: str | None) -> Answer | None:
         if name is not None:
             for answer in self.answers.values():
                 if any(example.name == name for example in answer.examples):
@@ -133,7 +133,7 @@ def operation_answers(document: Mapping[str, Any]) -> dict[tuple[str, str], Oper
                 for key, response in (operation.get("responses") or {}).items()
             }
             result = OperationAnswers(operation_id, answers)
-            if result._default(None) is None:
+            if result.first_answer(None) is None:
                 raise SpecError(
                     f"{operation_id}: no response with an example to mock it with: "
                     "add an `example` to its 2xx response",
