@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -121,14 +122,22 @@ def call(server: ServerProcess, op: Op, user_id: str, headers: dict[str, str]) -
     return requests.request(
         op.method,
         server.url + op.path.replace("{id}", user_id),
-        json=op.body,
+        json=unique_email(op.body),
         headers=headers,
         timeout=10,
     )
 
 
+def unique_email(body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`body` with an email no other test used: emails are unique (issue 12)."""
+    if body is None or "email" not in body:
+        return body
+    local, domain = str(body["email"]).split("@")
+    return {**body, "email": f"{local}-{uuid.uuid4().hex[:12]}@{domain}"}
+
+
 def create_user(server: ServerProcess, name: str) -> dict[str, Any]:
-    body = {"name": name, "email": f"{name.lower()}@example.com"}
+    body = unique_email({"name": name, "email": f"{name.lower()}@example.com"})
     created = requests.post(f"{server.url}/users", json=body, headers=auth_headers(), timeout=10)
     assert created.status_code == 201, created.text
     user: dict[str, Any] = created.json()

@@ -57,7 +57,7 @@ def test_schemathesis_cli_finds_no_failure(tmp_path: Path) -> None:
             "--report-dir",
             str(tmp_path),
         ]
-        credentials = export_credentials()  # read by the config's headers (an API key, a token)
+        credentials = export_credentials()  # read by the config's auth (an API key, a token)
         result = subprocess.run(
             command,
             env={**os.environ, **credentials},

@@ -30,13 +30,21 @@ def auth_headers(
     return dict(headers(spec, client, list(scopes)))
 
 
-# The variables tests/serve/schemathesis.toml reads its headers from.
-CREDENTIAL_VARIABLES = {"x-api-key": "USERS_API_KEY", "Authorization": "USERS_API_AUTHORIZATION"}
+# The variables tests/serve/schemathesis.toml reads its credentials from, one per scheme.
+API_KEY_VARIABLE = "USERS_API_KEY"
+TOKEN_VARIABLE = "USERS_API_TOKEN"  # the access token alone: schemathesis adds "Bearer "
+BEARER = "Bearer "
 
 
 def export_credentials() -> dict[str, str]:
     """Put `auth_headers()` into the environment for schemathesis; returns the variables."""
-    exported = {CREDENTIAL_VARIABLES[name]: value for name, value in auth_headers().items()}
+    sent = auth_headers()
+    authorization = sent["Authorization"]
+    assert authorization.startswith(BEARER), "credentials prints the Bearer form"
+    exported = {
+        API_KEY_VARIABLE: sent["x-api-key"],
+        TOKEN_VARIABLE: authorization.removeprefix(BEARER),
+    }
     os.environ.update(exported)
     return exported
 
