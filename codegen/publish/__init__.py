@@ -3,7 +3,10 @@
 Writes what client teams get: `openapi.json` and `openapi.yaml` (one self-contained
 OpenAPI 3.0 document without the generator's and API Gateway's extensions, `servers`
 set to the deployed URL pattern and the local server, every example checked against
-its schema) and `index.html`, the offline API reference, with its assets in `assets/`.
+its schema) and `index.html`, the offline API reference, with its assets in `assets/`,
+and typed clients generated from that document in `clients/` (`codegen.publish.clients`:
+Python from openapi-python-client, TypeScript types from openapi-typescript; `--no-clients`
+skips them).
 `--write-published` also records the document as the project's last published spec
 (`api/openapi.published.yaml`), which `python -m codegen diff --against-published`
 compares against.
@@ -21,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from codegen.publish.clients import ClientGenerationError, write_clients
 from codegen.publish.docs_page import asset_files, render_docs_html
 from codegen.spec.errors import SpecError
 from codegen.spec.published import PUBLISHED_SPEC, load_spec, published_document
@@ -94,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"also record the result as the last published spec ({PUBLISHED_SPEC})",
     )
+    parser.add_argument(
+        "--no-clients",
+        dest="clients",
+        action="store_false",
+        help="do not generate the typed clients (dist/clients/python, dist/clients/typescript)",
+    )
     return parser
 
 
@@ -103,12 +113,14 @@ def main(argv: list[str]) -> int:
         document, spec_path = load_spec(args.spec)
         published = published_document(document, spec_path)
         written = write_outputs(published, args.out)
+        if args.clients:
+            written += write_clients(args.out / "openapi.yaml", args.out)
         if args.write_published:
             target = spec_path.parent / PUBLISHED_SPEC
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(dump_yaml(published), encoding="utf-8")
             written.append(target)
-    except SpecError as exc:
+    except (SpecError, ClientGenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -55,7 +55,14 @@ def _forget_cached_clients() -> None:
 
 
 class StartupError(Exception):
-    """The server cannot start; the message says why in one line (no traceback)."""
+    """The server cannot start; the message says why in one line (no traceback).
+
+    `exit_code` 2 for a problem in the spec itself (e.g. an invalid example for --mock).
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class LocalApi:
@@ -68,6 +75,7 @@ class LocalApi:
         spec_path: Path,
         provided_secrets: tuple[str, ...] = (),
         auth_banner: tuple[str, ...] = (),
+        mock_banner: tuple[str, ...] = (),
     ) -> None:
         self.gateway = gateway
         self.storage = storage
@@ -76,6 +84,8 @@ class LocalApi:
         self.provided_secrets = provided_secrets
         # How requests are authenticated, and the API keys, for the start banner.
         self.auth_banner = auth_banner
+        # What `--mock` / `--mock-stubs` answer from examples, for the start banner.
+        self.mock_banner = mock_banner
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.gateway(environ, start_response)
@@ -97,10 +107,13 @@ def create_app(
     validate_responses: bool = True,
     dynamodb_endpoint: str | None = None,
     auth: AuthOptions | None = None,
+    mock: str | None = None,
 ) -> LocalApi:
     """The local API for the project at `root` (openapi.yaml, template.yaml, src/).
 
     `dynamodb_endpoint=None` embeds moto; otherwise the tables are created on that endpoint.
+    `mock="all"` answers every operation from the spec's examples, `mock="stubs"` only those
+    whose handler is still the generated 501 stub (`codegen.serve.mock`).
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
@@ -130,11 +143,26 @@ def create_app(
     # The handlers run in this process: give them the secrets the template would resolve.
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.
-    definition = GatewayDefinition.from_body(apigw.definition_body(api))
+    body = apigw.definition_body(api)
+    if mock is not None:  # a browser must be allowed to send `Prefer` to the mock
+        from codegen.serve.mock import allow_prefer
+
+        body = allow_prefer(body)
+    definition = GatewayDefinition.from_body(body)
     try:
         authentication = build_auth(root, api, definition, auth)
     except (AuthSetupError, CredentialsError, JwksError) as error:
         raise StartupError(str(error)) from error
+    resolver = HandlerResolver()
+    mock_banner: tuple[str, ...] = ()
+    if mock is not None:
+        from codegen.serve.mock import build_mock
+
+        try:
+            setup = build_mock(api, root, mock)
+        except SpecError as error:
+            raise StartupError(f"{root / spec_file}: {error}", exit_code=2) from error
+        resolver, mock_banner = setup.resolver, setup.banner
     functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
     storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
     try:
@@ -152,7 +180,7 @@ def create_app(
         _forget_cached_clients()
         gateway = LocalGateway(
             RouteMatcher(routes, extra_resources=definition.resources),
-            HandlerResolver(),
+            resolver,
             definition,
             validator=CompiledResponseValidator(api) if validate_responses else None,
             spec_documents=SpecDocuments(api.document),
@@ -170,5 +198,10 @@ def create_app(
         storage.stop()
         raise
     return LocalApi(
-        gateway, storage, root / spec_file, provided_secrets, tuple(authentication.banner)
+        gateway,
+        storage,
+        root / spec_file,
+        provided_secrets,
+        tuple(authentication.banner),
+        mock_banner,
     )

@@ -133,6 +133,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="with --jwks: accept tokens of this app client only (repeatable; default any)",
     )
+    mock = parser.add_mutually_exclusive_group()
+    mock.add_argument(
+        "--mock",
+        dest="mock",
+        action="store_const",
+        const="all",
+        help="answer every operation from the spec's examples instead of its handler "
+        "(Prefer: code=NNN / example=NAME pick the answer); validation and auth still apply",
+    )
+    mock.add_argument(
+        "--mock-stubs",
+        dest="mock",
+        action="store_const",
+        const="stubs",
+        help="mock only the operations whose handler is still the generated 501 stub",
+    )
     return parser
 
 
@@ -197,7 +213,7 @@ def announce(app: LocalApi, url: str) -> None:
     secrets_line = local_secrets.describe(app.provided_secrets)
     if secrets_line is not None:
         print(secrets_line, flush=True)
-    for line in app.auth_banner:
+    for line in (*app.auth_banner, *app.mock_banner):
         print(line, flush=True)
     print(f"Serving {app.spec_path.name} on {url} (Ctrl-C to stop)", flush=True)
 
@@ -239,6 +255,7 @@ def serve(args: argparse.Namespace) -> int:
             validate_responses=args.validate_responses,
             dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
             auth=auth_options(args),
+            mock=args.mock,
         )
     except BaseException:
         sock.close()
@@ -283,6 +300,7 @@ def serve_with_reloader(args: argparse.Namespace) -> int:
             validate_responses=args.validate_responses,
             dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
             auth=auth_options(args),
+            mock=args.mock,
         )
         start_chaos(args)
         announce(app, f"http://{args.host}:{args.port}")
@@ -325,7 +343,7 @@ def main(argv: list[str]) -> int:
         return serve_with_reloader(args) if args.reload else serve(args)
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return error.exit_code
     except KeyboardInterrupt:  # Ctrl-C during start-up
         print("Stopped.", flush=True)
         return 130

