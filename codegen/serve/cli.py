@@ -242,6 +242,17 @@ def endpoint_from(option: str | None) -> str | None:
     return variable
 
 
+def app_for(args: argparse.Namespace, root: Path) -> LocalApi:
+    """The local API as the command line asks for it (both the plain and the reloading server)."""
+    return create_app(
+        root,
+        validate_responses=args.validate_responses,
+        dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
+        auth=auth_options(args),
+        mock=args.mock,
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
     root = args.spec.resolve().parent
     try:
@@ -250,13 +261,7 @@ def serve(args: argparse.Namespace) -> int:
         print(bind_error(args.host, args.port, error), file=sys.stderr)
         return 1
     try:
-        app = create_app(
-            root,
-            validate_responses=args.validate_responses,
-            dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
-            auth=auth_options(args),
-            mock=args.mock,
-        )
+        app = app_for(args, root)
     except BaseException:
         sock.close()
         raise
@@ -295,13 +300,7 @@ def serve_with_reloader(args: argparse.Namespace) -> int:
     spec = args.spec.resolve()
     root = spec.parent
     if is_running_from_reloader():
-        app = create_app(
-            root,
-            validate_responses=args.validate_responses,
-            dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
-            auth=auth_options(args),
-            mock=args.mock,
-        )
+        app = app_for(args, root)
         start_chaos(args)
         announce(app, f"http://{args.host}:{args.port}")
         wsgi_app: WSGIApplication = app

@@ -11,7 +11,7 @@ import functools
 import gc
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -209,17 +209,12 @@ def put_new_item(table: Table, item: Item, key_names: tuple[str, ...]) -> bool:
     naming the key attributes is enough to mean "no such item".
     """
     names, condition = _key_condition("attribute_not_exists", key_names)
-    try:
-        table.put_item(
-            Item=item,
-            ConditionExpression=condition,
-            ExpressionAttributeNames=dict(names),
-        )
-    except ClientError as exc:
-        if _is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return _written(
+        table.put_item,
+        Item=item,
+        ConditionExpression=condition,
+        ExpressionAttributeNames=dict(names),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,17 +278,12 @@ def delete_existing_item(table: Table, key: Key) -> bool:
     on the delete itself: a read-then-delete could race with another delete.
     """
     names, condition = _key_condition("attribute_exists", tuple(key))
-    try:
-        table.delete_item(
-            Key=dict(key),
-            ConditionExpression=condition,
-            ExpressionAttributeNames=dict(names),
-        )
-    except ClientError as exc:
-        if _is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return _written(
+        table.delete_item,
+        Key=dict(key),
+        ConditionExpression=condition,
+        ExpressionAttributeNames=dict(names),
+    )
 
 
 # The expressions depend only on the key's attribute names and the number of changes: built
@@ -354,13 +344,20 @@ def delete_item_if(
     table: Table, key: Key, condition: str, names: Mapping[str, str], values: Mapping[str, Any]
 ) -> bool:
     """Delete the item with `key` if `condition` holds; False (nothing deleted) if not."""
+    return _written(
+        table.delete_item,
+        Key=dict(key),
+        ConditionExpression=condition,
+        ExpressionAttributeNames=dict(names),
+        ExpressionAttributeValues=dict(values),
+    )
+
+
+def _written(write: Callable[..., Any], **arguments: Any) -> bool:
+    """`write(**arguments)`, a conditional write: False when its condition refused it
+    (nothing was written), True when it was written."""
     try:
-        table.delete_item(
-            Key=dict(key),
-            ConditionExpression=condition,
-            ExpressionAttributeNames=dict(names),
-            ExpressionAttributeValues=dict(values),
-        )
+        write(**arguments)
     except ClientError as exc:
         if _is_condition_failure(exc):
             return False
