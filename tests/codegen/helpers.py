@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[2]
 SPECS = Path(__file__).resolve().parent / "specs"
 OUR_SPEC = REPO / "openapi.yaml"
@@ -113,3 +115,28 @@ def errors_of(response: Any) -> list[dict[str, str]]:
     named = ", ".join(sorted({e["location"] for e in errors})[:5])
     assert body["message"].startswith(f"Invalid request: {named}"), body["message"]
     return errors
+
+
+def settings_spec(settings: Any) -> dict[str, Any]:
+    """A one-operation spec whose root `x-codegen` is `settings` (tables, secrets, ...)."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "x-codegen": settings,
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "x-handler": "things.list_things.handler",
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+
+
+def write_settings_spec(directory: Path, settings: Any) -> Path:
+    """`settings_spec(settings)` as `directory/openapi.yaml`."""
+    path = directory / "openapi.yaml"
+    path.write_text(yaml.safe_dump(settings_spec(settings), sort_keys=False), encoding="utf-8")
+    return path

@@ -6,38 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from codegen.render.sam import SECRETS_KEY, build_template
 from codegen.spec.errors import SpecError
 from codegen.spec.model import Secret
 from codegen.spec.parser import parse_api
-from tests.codegen.helpers import OUR_SPEC, run_codegen
+from tests.codegen.helpers import OUR_SPEC, run_codegen, write_settings_spec
 
 TABLES = {"Things": {"partitionKey": {"name": "id", "type": "S"}, "environment": "TABLE_NAME"}}
-
-
-def _spec(settings: Any) -> dict[str, Any]:
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "T", "version": "1"},
-        "x-codegen": settings,
-        "paths": {
-            "/things": {
-                "get": {
-                    "operationId": "listThings",
-                    "x-handler": "things.list_things.handler",
-                    "responses": {"200": {"description": "ok"}},
-                }
-            }
-        },
-    }
-
-
-def _write(tmp_path: Path, settings: Any) -> Path:
-    path = tmp_path / "openapi.yaml"
-    path.write_text(yaml.safe_dump(_spec(settings), sort_keys=False), encoding="utf-8")
-    return path
 
 
 def test_our_spec_declares_the_cursor_secret() -> None:
@@ -52,7 +28,7 @@ def test_our_spec_declares_the_cursor_secret() -> None:
 
 def test_any_spec_may_declare_secrets_in_order(tmp_path: Path) -> None:
     api = parse_api(
-        _write(
+        write_settings_spec(
             tmp_path,
             {
                 "tables": TABLES,
@@ -77,8 +53,8 @@ def test_any_spec_may_declare_secrets_in_order(tmp_path: Path) -> None:
 
 
 def test_no_x_codegen_or_no_secrets_means_no_secrets(tmp_path: Path) -> None:
-    assert parse_api(_write(tmp_path, {"tables": TABLES})).secrets == ()
-    assert parse_api(_write(tmp_path, {})).secrets == ()
+    assert parse_api(write_settings_spec(tmp_path, {"tables": TABLES})).secrets == ()
+    assert parse_api(write_settings_spec(tmp_path, {})).secrets == ()
 
 
 BAD = [
@@ -161,14 +137,16 @@ def test_bad_settings_are_a_spec_error_at_the_node(
     tmp_path: Path, settings: Any, pointer: str, message: str
 ) -> None:
     with pytest.raises(SpecError) as raised:
-        parse_api(_write(tmp_path, settings))
+        parse_api(write_settings_spec(tmp_path, settings))
     assert raised.value.pointer == pointer
     assert message in raised.value.message
     assert "\n" not in str(raised.value)
 
 
 def test_the_cli_prints_one_line_and_exits_2(tmp_path: Path) -> None:
-    _write(tmp_path, {"tables": TABLES, "secrets": {"A": {"environment": "TABLE_NAME"}}})
+    write_settings_spec(
+        tmp_path, {"tables": TABLES, "secrets": {"A": {"environment": "TABLE_NAME"}}}
+    )
     result = run_codegen("--spec", "openapi.yaml", cwd=tmp_path)
     assert result.returncode == 2, (result.stdout, result.stderr)
     (line,) = result.stderr.splitlines()

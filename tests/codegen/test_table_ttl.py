@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 
 from codegen.render.sam import build_template, render_template
 from codegen.serve.dynamodb_tables import ensure_tables, read_tables
@@ -18,34 +17,20 @@ from tests.support.dynamo import dynamodb
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
 
+from tests.codegen.helpers import write_settings_spec
+
 __all__ = ["dynamodb"]
 
 KEY = {"name": "key", "type": "S"}
 
 
 def _write(tmp_path: Path, table: dict[str, Any]) -> Path:
-    spec = {
-        "openapi": "3.0.3",
-        "info": {"title": "T", "version": "1"},
-        "x-codegen": {
-            "tables": {
-                "Things": {"partitionKey": {"name": "id", "type": "S"}, "environment": "T1"},
-                "Records": {"partitionKey": KEY, "environment": "T2", **table},
-            }
-        },
-        "paths": {
-            "/things": {
-                "get": {
-                    "operationId": "listThings",
-                    "x-handler": "things.list_things.handler",
-                    "responses": {"200": {"description": "ok"}},
-                }
-            }
-        },
+    """A spec with a plain table and `Records`, whose settings add `table`."""
+    tables = {
+        "Things": {"partitionKey": {"name": "id", "type": "S"}, "environment": "T1"},
+        "Records": {"partitionKey": KEY, "environment": "T2", **table},
     }
-    path = tmp_path / "openapi.yaml"
-    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    return path
+    return write_settings_spec(tmp_path, {"tables": tables})
 
 
 def test_ttl_attribute_is_rendered_only_where_declared(tmp_path: Path) -> None:
