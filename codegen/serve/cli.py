@@ -16,17 +16,12 @@ from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from werkzeug.serving import (
-    BaseWSGIServer,
-    WSGIRequestHandler,
-    is_running_from_reloader,
-    make_server,
-    run_simple,
-)
+from werkzeug.serving import WSGIRequestHandler, is_running_from_reloader, run_simple
 
 from codegen.serve import chaos, faults, local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.auth.setup import AuthOptions
+from codegen.serve.http_server import HttpServer
 from codegen.serve.observability import HumanFormatter
 from codegen.serve.storage import ENDPOINT_VARIABLE
 
@@ -37,7 +32,8 @@ log = logging.getLogger("codegen.serve")
 
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without its access log: the gateway logs one richer line itself."""
+    """Werkzeug's handler (`--reload` only) without its access log: the gateway logs one
+    richer line itself."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
@@ -185,16 +181,9 @@ def bind_error(host: str, port: int, error: OSError) -> str:
     return f"error: cannot listen on {host}:{port}: {error.strerror or error}"
 
 
-def build_server(app: WSGIApplication, host: str, sock: socket.socket) -> BaseWSGIServer:
-    """A threaded server (one thread per request) on an already bound socket."""
-    return make_server(
-        host,
-        sock.getsockname()[1],
-        app,
-        threaded=True,
-        request_handler=QuietRequestHandler,
-        fd=sock.fileno(),
-    )
+def build_server(app: WSGIApplication, sock: socket.socket) -> HttpServer:
+    """The HTTP server (codegen/serve/http_server.py) on an already bound socket."""
+    return HttpServer(app, sock)
 
 
 def route_table(app: LocalApi) -> str:
@@ -266,8 +255,7 @@ def serve(args: argparse.Namespace) -> int:
         sock.close()
         raise
     try:
-        server = build_server(app, args.host, sock)
-        sock.close()  # the server holds its own duplicate of the descriptor
+        server = build_server(app, sock)  # closes the socket when it stops
         start_chaos(args)
         announce(app, f"http://{args.host}:{server.port}")
         if threading.current_thread() is threading.main_thread():
@@ -277,8 +265,9 @@ def serve(args: argparse.Namespace) -> int:
             # and children inherit that: restore Python's handler so Ctrl-C / kill -INT
             # still stop the server (seen under CI, where `.ci/run` is non-interactive).
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        server.serve_forever()  # returns on KeyboardInterrupt, closing the socket
+        server.serve_until_interrupted()
     finally:
+        sock.close()
         app.close()
     print("Stopped.", flush=True)
     return 0

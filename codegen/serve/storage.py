@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
+from codegen.serve import embedded_dynamodb
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
 
@@ -64,6 +66,9 @@ class Storage:
             self._set_env("AWS_DEFAULT_REGION", REGION)
             self._mock = mock_aws()  # sets moto's dummy credentials while it runs
             self._mock.start()
+            # Locked and on the short path (codegen/serve/embedded_dynamodb.py); before any
+            # client is made, as botocore hands each new client the hooks of that moment.
+            embedded_dynamodb.start()
         else:
             self._set_env(ENDPOINT_VARIABLE, self._endpoint_url)
             if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
@@ -101,6 +106,7 @@ class Storage:
 
     def stop(self) -> None:
         if self._mock is not None:
+            embedded_dynamodb.stop()
             self._mock.stop()
             self._mock = None
         for name, value in self._saved_env.items():

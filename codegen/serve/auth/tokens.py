@@ -28,7 +28,9 @@ aws/serverless-java-container#25 parses them as dates), `auth_time` as its numbe
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import threading
+import time
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -48,6 +50,10 @@ ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "token_use", "client_id")
 DATE_CLAIMS = frozenset({"exp", "iat"})
 BEARER = "bearer "
+# Tokens whose signature and issuer were verified, kept until they expire (a client sends
+# the same token for its whole life, up to an hour for Cognito): the RS256 check is most
+# of what authentication costs the local server per request. Bounded: oldest first out.
+VERIFIED_CACHE_SIZE = 1024
 
 
 class KeySource(Protocol):
@@ -78,10 +84,18 @@ def token_from_header(authorization: str | None) -> str:
 
 class TokenVerifier:
     def __init__(
-        self, keys: KeySource, issuer: str, client_ids: Collection[str] | None = None
+        self,
+        keys: KeySource,
+        issuer: str,
+        client_ids: Collection[str] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._keys = keys
         self.issuer = issuer
+        self._clock = clock
+        # token -> (kid, the key that verified it, its claims); see VERIFIED_CACHE_SIZE.
+        self._verified: dict[str, tuple[str, PyJWK, dict[str, Any]]] = {}
+        self._cache_lock = threading.Lock()
         # None: any app client of the pool (`serve --jwks` without --client-id).
         self._client_ids = frozenset(client_ids) if client_ids is not None else None
 
@@ -89,16 +103,7 @@ class TokenVerifier:
         token = token_from_header(authorization)
         if not token:
             raise TokenRejected("no token in the Authorization header")
-        try:
-            header = jwt.get_unverified_header(token)
-        except DecodeError as error:
-            raise TokenRejected("malformed token") from error
-        if header.get("alg") != ALGORITHM:
-            raise TokenRejected(f"token algorithm is not {ALGORITHM}")
-        key = self._keys.key(str(header.get("kid", "")))
-        if key is None:
-            raise TokenRejected("token signed by a key the pool does not publish (kid)")
-        claims = self._decode(token, key)
+        claims = self._remembered(token) or self._verify_signature(token)
         if claims.get("token_use") != "access":
             raise TokenRejected("not an access token (token_use)")
         client_id = str(claims.get("client_id"))
@@ -108,6 +113,38 @@ class TokenVerifier:
         if method_scopes and not set(method_scopes) & set(scopes):
             raise TokenRejected("token carries none of the method's scopes")
         return VerifiedToken(client_id, scopes, stringify_claims(claims))
+
+    def _remembered(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token verified before, while it has not expired and the key
+        that verified it is still the pool's (a JWKS refresh may have dropped it)."""
+        found = self._verified.get(token)
+        if found is None:
+            return None
+        kid, key, claims = found
+        # PyJWT's rule without leeway: expired once now >= exp.
+        if self._clock() >= float(claims["exp"]) or self._keys.key(kid) is not key:
+            with self._cache_lock:
+                self._verified.pop(token, None)
+            return None
+        return claims
+
+    def _verify_signature(self, token: str) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except DecodeError as error:
+            raise TokenRejected("malformed token") from error
+        if header.get("alg") != ALGORITHM:
+            raise TokenRejected(f"token algorithm is not {ALGORITHM}")
+        kid = str(header.get("kid", ""))
+        key = self._keys.key(kid)
+        if key is None:
+            raise TokenRejected("token signed by a key the pool does not publish (kid)")
+        claims = self._decode(token, key)
+        with self._cache_lock:
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[token] = (kid, key, claims)
+        return claims
 
     def _decode(self, token: str, key: PyJWK) -> dict[str, Any]:
         try:

@@ -1,0 +1,73 @@
+"""The local server's HTTP layer: cheroot's WSGI server (CherryPy's), on a socket the command
+has already bound (so that a busy port is a one-line error before anything starts).
+
+Why cheroot rather than werkzeug's development server: answering a WSGI app that does
+nothing, on this 2-core machine with one keep-alive client, werkzeug's server (Python's
+`http.server`: headers parsed by the email package, a thread per connection) gives about
+710 requests/s and cheroot about 1540 (bench/speed-profile.md); the difference is about
+half a millisecond on every request. Idle keep-alive connections wait in cheroot's
+selector instead of holding a thread each. werkzeug's server stays for `--reload`, whose
+file watcher is werkzeug's.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import TYPE_CHECKING
+
+from cheroot import wsgi
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+# Worker threads: the load test's largest number of clients. With `--dynamodb-endpoint`
+# a request waits on the network, so that many can be inside handlers at once.
+THREADS = 32
+BACKLOG = 128
+_LOG = logging.getLogger("codegen.serve.http")
+
+
+class HttpServer(wsgi.Server):
+    """cheroot's server, adopting the listening socket it is given."""
+
+    def __init__(self, app: WSGIApplication, sock: socket.socket) -> None:
+        host, port = sock.getsockname()[:2]
+        super().__init__(
+            (host, port),
+            app,
+            numthreads=THREADS,
+            request_queue_size=BACKLOG,
+            shutdown_timeout=2,
+        )
+        self._listening = sock
+
+    @property
+    def port(self) -> int:
+        return int(self._listening.getsockname()[1])
+
+    def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:
+        """Called by cheroot's `prepare()` to create its socket: ours, already bound."""
+        sock = self._listening
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            # Inherited by accepted connections: each answer leaves at once (no Nagle).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.socket = sock
+        self.bind_addr = sock.getsockname()[:2]
+        return sock
+
+    def serve_until_interrupted(self) -> None:
+        """Serve until KeyboardInterrupt (Ctrl-C, or SIGTERM turned into one), then stop:
+        in-flight requests get `shutdown_timeout` seconds, the socket is closed."""
+        self.prepare()
+        try:
+            self.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
+        """cheroot's own errors (a client that hung up, a malformed request it answered
+        itself) go to the server's log, not raw to stderr; never to a client."""
+        _LOG.log(level, "%s", msg, exc_info=traceback)
