@@ -149,6 +149,33 @@ def start() -> None:
         BUILTIN_HANDLERS.insert(position, entry)
 
 
+def unsigned(client: Any) -> None:
+    """Skip SigV4 on `client` while an embedded server runs: moto checks no signature, and
+    signing each request (hashing the body and the canonical request) was about 6 % of a
+    GET's time (bench/speed-profile.md). Per client, for the handlers' own, which the server
+    knows to point at moto: a client of DynamoDB Local in the same process keeps signing."""
+
+    def choose_signer(**_: Any) -> Any:
+        from botocore import UNSIGNED
+
+        return UNSIGNED if HOOK.active else None
+
+    client.meta.events.register(
+        "choose-signer.dynamodb", choose_signer, unique_id="codegen-embedded-unsigned"
+    )
+
+
+def moto_config() -> Any:
+    """`mock_aws(config=...)`: moto's defaults, plus `_ANSWERED` as a passthrough address,
+    so that moto's hook lets an answered request go at once instead of trying every
+    service's URL patterns on it (about 80 us a call)."""
+    from moto.core.config import default_user_config
+
+    core = dict(default_user_config.get("core", {}))
+    core["passthrough"] = {"urls": [re.escape(_ANSWERED)], "services": []}
+    return {"core": core}
+
+
 def stop() -> None:
     """The server stopped: its clients' hooks (if any remain) pass every request on."""
     HOOK.release()

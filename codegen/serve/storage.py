@@ -34,6 +34,13 @@ ADMIN_CONFIG = Config(
 )
 
 
+def _handlers_client(table_name: str) -> Any:
+    """The DynamoDB client the in-process handlers share (`utils.dynamodb`, from src/)."""
+    import importlib
+
+    return importlib.import_module("utils.dynamodb").get_table(table_name).meta.client
+
+
 class Storage:
     """Starts the backend, creates the tables, exports their names; `reset()` empties them."""
 
@@ -64,7 +71,8 @@ class Storage:
             # A leftover endpoint variable would send the handlers past moto.
             self._set_env(ENDPOINT_VARIABLE, None)
             self._set_env("AWS_DEFAULT_REGION", REGION)
-            self._mock = mock_aws()  # sets moto's dummy credentials while it runs
+            # Sets moto's dummy credentials while it runs.
+            self._mock = mock_aws(config=embedded_dynamodb.moto_config())
             self._mock.start()
             # Locked and on the short path (codegen/serve/embedded_dynamodb.py); before any
             # client is made, as botocore hands each new client the hooks of that moment.
@@ -78,6 +86,8 @@ class Storage:
         self.tables = dict(ensure_tables(self._template_path, self.resource()))
         for variable, table_name in self.tables.items():
             self._set_env(variable, table_name)
+        if self._mock is not None and self.tables:
+            embedded_dynamodb.unsigned(_handlers_client(next(iter(self.tables.values()))))
 
     def resource(self) -> DynamoDBServiceResource:
         region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or REGION

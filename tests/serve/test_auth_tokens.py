@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import jwt
 import pytest
+from jwt import PyJWK
 
 from codegen.serve.auth.api_keys import ApiKeyRegistry
 from codegen.serve.auth.jwks import JwksError, JwksKeys, parse_jwks, read_jwks
@@ -202,3 +204,63 @@ def test_a_jwks_url_is_fetched_and_refetched_on_an_unknown_kid(jwks_server: _Jwk
 def test_an_unreachable_jwks_url_is_one_clear_error() -> None:
     with pytest.raises(JwksError, match="cannot fetch the JWKS"):
         read_jwks("http://127.0.0.1:9/.well-known/jwks.json")
+
+
+class _RotatingKeys:
+    """A key source that can drop its key (a JWKS rotation)."""
+
+    def __init__(self) -> None:
+        self.keys = JwksKeys(parse_jwks(auth_tokens.jwks(), "test"))
+        self.dropped = False
+
+    def key(self, kid: str) -> PyJWK | None:
+        return None if self.dropped else self.keys.key(kid)
+
+
+def test_a_verified_token_is_remembered_until_it_expires() -> None:
+    now = [time.time()]
+    checker = TokenVerifier(_RotatingKeys(), ISSUER, {CLIENT_ID}, clock=lambda: now[0])
+    good = token()
+    exp = float(jwt.decode(good, options={"verify_signature": False})["exp"])
+    with patch("codegen.serve.auth.tokens.jwt.decode", wraps=jwt.decode) as decode:
+        first = checker.verify(good, SCOPES)
+        second = checker.verify(f"Bearer {good}", SCOPES)
+        assert decode.call_count == 1  # the signature was checked once
+        # The method's scopes are checked on every call, remembered token or not.
+        with pytest.raises(TokenRejected, match="none of the method's scopes"):
+            checker.verify(good, ("other/scope",))
+        now[0] = exp  # PyJWT's rule: expired once now >= exp (no leeway)
+        checker.verify(good, SCOPES)  # (PyJWT's own clock still says valid)
+        assert decode.call_count == 2  # forgotten at exp: checked again in full
+    assert first == second
+
+
+def test_caching_never_extends_a_tokens_life() -> None:
+    checker = verifier()
+    short = token(exp=int(time.time()) + 1)
+    assert checker.verify(short, SCOPES).client_id == CLIENT_ID
+    time.sleep(
+        max(0.0, float(jwt.decode(short, options={"verify_signature": False})["exp"]) - time.time())
+        + 0.05
+    )
+    with pytest.raises(TokenRejected, match="expired"):
+        checker.verify(short, SCOPES)
+
+
+def test_a_remembered_token_is_refused_once_its_key_is_gone() -> None:
+    keys = _RotatingKeys()
+    checker = TokenVerifier(keys, ISSUER, {CLIENT_ID})
+    good = token()
+    assert checker.verify(good, SCOPES).client_id == CLIENT_ID
+    keys.dropped = True  # the pool rotated the key out of its JWKS
+    with pytest.raises(TokenRejected, match="does not publish"):
+        checker.verify(good, SCOPES)
+
+
+def test_the_cache_of_verified_tokens_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("codegen.serve.auth.tokens.VERIFIED_CACHE_SIZE", 3)
+    checker = verifier()
+    tokens = [token(jti=f"t{n}") for n in range(5)]
+    for each in tokens:
+        checker.verify(each, SCOPES)
+    assert list(checker._verified) == tokens[2:]  # oldest first out
