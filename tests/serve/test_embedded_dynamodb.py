@@ -9,6 +9,7 @@ tables named `full-*`; every answer, error and final table content must be the s
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -35,7 +36,8 @@ def clients() -> Iterator[tuple[Client, Client]]:
             fast = boto3.client("dynamodb", region_name=REGION, config=NO_RETRIES)
             full = boto3.client("dynamodb", region_name=REGION, config=NO_RETRIES)
             # moto's own path: the short path's hook taken off this client only.
-            full.meta.events.unregister(embedded_dynamodb.EVENT, embedded_dynamodb.HOOK)
+            hook: Any = embedded_dynamodb.HOOK
+            full.meta.events.unregister(embedded_dynamodb.EVENT, hook)
             for prefix, client in (("fast", fast), ("full", full)):
                 _create_tables(client, prefix)
             yield fast, full
@@ -81,7 +83,7 @@ def _same(fast: Client, full: Client, method: str, **arguments: Any) -> Any:
     outcomes = []
     for prefix, client in (("fast", fast), ("full", full)):
         named = _with_prefix(arguments, prefix)
-        outcome = _outcome(lambda c=client, n=named: getattr(c, method)(**n))
+        outcome = _outcome(functools.partial(getattr(client, method), **named))
         outcomes.append(_with_prefix(outcome, "x", strip=prefix))
     assert outcomes[0] == outcomes[1], method
     return outcomes[0]
@@ -338,13 +340,14 @@ def test_concurrent_requests_are_applied_one_at_a_time(clients: tuple[Client, Cl
 
 
 def test_other_endpoints_and_stopped_servers_are_left_alone() -> None:
-    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.awsrequest import AWSPreparedRequest, HTTPHeaders
 
-    request = AWSPreparedRequest("POST", "http://127.0.0.1:8000/", {}, b"{}", False)
+    request = AWSPreparedRequest("POST", "http://127.0.0.1:8000/", HTTPHeaders(), b"{}", False)
     embedded_dynamodb.start()
     try:
         assert embedded_dynamodb.HOOK(request) is None  # DynamoDB Local: not ours
     finally:
         embedded_dynamodb.stop()
-    aws = AWSPreparedRequest("POST", "https://dynamodb.us-east-1.amazonaws.com/", {}, b"{}", False)
+    url = "https://dynamodb.us-east-1.amazonaws.com/"
+    aws = AWSPreparedRequest("POST", url, HTTPHeaders(), b"{}", False)
     assert embedded_dynamodb.HOOK(aws) is None  # no embedded server running
