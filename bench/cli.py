@@ -75,8 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import warm
 
         try:
-            results.warm, skipped = warm.run(settings, log)
-            results.skipped.update({f"warm/{k}": v for k, v in skipped.items()})
+            run = warm.run(settings, log)
+            results.warm, results.line_costs = run.warm, run.line_costs
+            results.line_profile = run.line_profile
+            results.skipped.update({f"warm/{k}": v for k, v in run.skipped.items()})
         except RuntimeError as error:
             results.skipped["warm"] = str(error)
             log(str(error))
