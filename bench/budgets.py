@@ -3,6 +3,14 @@
 Every comparison is a ratio of measurements from the same run. Cold-start and
 warm ratios are paired: the median of the per-round ratios of two variants run
 back to back in each round. Server comparisons are ratios of per-round medians.
+
+Issue 15 puts one log record and one EMF line on every request. The budgets that say
+what a deployed function costs (cold start, warm <= 2x bare) are judged with those lines
+on. The "N x faster than X" factors of issue 5 compare what the handlers themselves do,
+so they are judged with the log records off (`lines_off`); with the lines on they are
+reported beside (`lines_on_ratios`) with the floor arithmetic: one record through
+Lambda's JSON formatter costs every line-writing handler the same `floor` microseconds,
+so no handler can be N times faster than X once X's time / N is below that floor.
 """
 
 from __future__ import annotations
@@ -12,10 +20,13 @@ from dataclasses import dataclass
 
 from bench import config
 from bench.events import OPERATIONS, cases
+from bench.line_cost import RECORD
 from bench.results import Results
 from bench.stats import median, paired_ratio, ratio, superlinearity
 
 MET, MISSED, NOT_EVALUATED = "met", "MISSED", "not evaluated"
+IMPOSSIBLE = "impossible"  # with the lines on: X's time / N is below one log record
+LINES_ON, LINES_OFF = "on", "off"
 
 COLD_HELLO_MAX = 1.2
 COLD_USERS_MAX = 1.1
@@ -69,12 +80,16 @@ def _missing(budget: str, subject: str, limit: float, comparison: str, why: str)
 
 def cold_checks(results: Results) -> list[Check]:
     checks: list[Check] = []
+    lines_off = results.settings.get("observability", LINES_ON) == LINES_OFF
     for op in OPERATIONS:
         base_name = config.COLD_BASELINE.get(op, config.COLD_USERS_BASELINE)
         limit = COLD_HELLO_MAX if op == "hello" else COLD_USERS_MAX
-        budget = f"cold start <= {limit}x {config.LABELS[base_name]}"
+        budget = f"cold start <= {limit}x {config.LABELS[base_name]} (lines on)"
         ours = results.cold_of(config.OURS, op)
         base = results.cold_of(base_name, op)
+        if lines_off:  # a run with BENCH_OBSERVABILITY=off says nothing of the deployed cost
+            checks.append(_missing(budget, op, limit, "<=", "log records off in this run"))
+            continue
         if ours is None or base is None or ours.error or base.error or not ours.process_ms:
             why = (ours.error if ours else None) or (base.error if base else None)
             why = (
@@ -105,40 +120,106 @@ def cold_checks(results: Results) -> list[Check]:
     return checks
 
 
+def _warm_pair(
+    results: Results, other_name: str, op: str, kind: str, lines: str
+) -> tuple[list[float], list[float]] | str:
+    """Ours' and the other's per-round times with the lines on or off, or why not."""
+    ours = results.warm_of(config.OURS, op, kind, lines)
+    other = results.warm_of(other_name, op, kind, lines)
+    if ours is None or other is None or ours.error or other.error or not ours.us or not other.us:
+        why = (ours.error if ours else None) or (other.error if other else None)
+        return why or results.skipped.get("warm", f"not measured with the lines {lines}")
+    if len(ours.us) != len(other.us):
+        return "unequal number of rounds"
+    return ours.us, other.us
+
+
 def warm_checks(results: Results) -> list[Check]:
     checks: list[Check] = []
     kinds = [(case.operation_id, case.kind) for case in cases()]
     for op, kind in kinds:
-        ours = results.warm_of(config.OURS, op, kind)
         subject = f"{op} {kind}"
-        comparisons = [("bare", "<=", WARM_VS_BARE_MAX)] + [
-            (name, ">=", factor) for name, factor in WARM_FASTER_THAN.items()
+        comparisons = [("bare", "<=", WARM_VS_BARE_MAX, LINES_ON)] + [
+            (name, ">=", factor, LINES_OFF) for name, factor in WARM_FASTER_THAN.items()
         ]
-        for other_name, comparison, limit in comparisons:
+        for other_name, comparison, limit, lines in comparisons:
             if other_name == "bare":
-                budget = f"warm <= {limit:g}x {config.LABELS['bare']}"
+                budget = f"warm <= {limit:g}x {config.LABELS['bare']} (lines on)"
             else:
-                budget = f"warm >= {limit:g}x faster than {config.LABELS[other_name]}"
-            other = results.warm_of(other_name, op, kind)
-            if (
-                ours is None
-                or other is None
-                or ours.error
-                or other.error
-                or not ours.us
-                or not other.us
-            ):
-                why = (ours.error if ours else None) or (other.error if other else None)
-                why = why or results.skipped.get("warm", "not measured")
-                checks.append(_missing(budget, subject, limit, comparison, why))
+                budget = (
+                    f"warm >= {limit:g}x faster than {config.LABELS[other_name]} "
+                    "(own work, lines off)"
+                )
+            pair = _warm_pair(results, other_name, op, kind, lines)
+            if isinstance(pair, str):
+                checks.append(_missing(budget, subject, limit, comparison, pair))
                 continue
-            if other_name == "bare":
-                value = paired_ratio(ours.us, other.us)
-            else:
-                value = paired_ratio(other.us, ours.us)
-            note = f"{median(ours.us):.1f} µs vs {median(other.us):.1f} µs"
+            ours, other = pair
+            # ours / bare must stay low; X / ours must stay high.
+            value = paired_ratio(*((ours, other) if other_name == "bare" else (other, ours)))
+            note = f"{median(ours):.1f} µs vs {median(other):.1f} µs"
             checks.append(_check(budget, subject, value, limit, comparison, note))
     return checks
+
+
+def line_floor_us(results: Results) -> float:
+    """One request log record through Lambda's JSON formatter, alone: median µs (NaN when
+    not measured). Every handler that writes the line pays at least this per request."""
+    record = results.line_cost_of(RECORD)
+    return median(record.us) if record is not None else math.nan
+
+
+@dataclass(frozen=True)
+class LinesOnRatio:
+    """An "N x faster than X" factor with the lines on, and whether it can be reached."""
+
+    subject: str  # "createUser valid"
+    other: str  # the variant's name
+    factor: float  # the budget's N
+    ratio_off: float  # X / ours, lines off: what the budget judges
+    ratio_on: float  # X / ours, lines on
+    ours_on_us: float
+    other_on_us: float
+    floor_us: float
+
+    @property
+    def needed_us(self) -> float:
+        """What ours would have to take per request, lines on, for N x."""
+        return self.other_on_us / self.factor
+
+    @property
+    def verdict(self) -> str:
+        if any(math.isnan(v) for v in (self.ratio_on, self.needed_us)):
+            return NOT_EVALUATED
+        if self.ratio_on >= self.factor:
+            return MET
+        if self.needed_us < self.floor_us:  # NaN floor: never declared impossible
+            return IMPOSSIBLE
+        return MISSED
+
+
+def lines_on_ratios(results: Results) -> list[LinesOnRatio]:
+    """Every "N x faster" comparison with the lines on (reported, not a budget)."""
+    floor = line_floor_us(results)
+    out: list[LinesOnRatio] = []
+    for case in cases():
+        for name, factor in WARM_FASTER_THAN.items():
+            on = _warm_pair(results, name, case.operation_id, case.kind, LINES_ON)
+            off = _warm_pair(results, name, case.operation_id, case.kind, LINES_OFF)
+            ours_on, other_on = ([], []) if isinstance(on, str) else on
+            out.append(
+                LinesOnRatio(
+                    subject=f"{case.operation_id} {case.kind}",
+                    other=name,
+                    factor=factor,
+                    ratio_off=math.nan if isinstance(off, str) else paired_ratio(off[1], off[0]),
+                    ratio_on=paired_ratio(other_on, ours_on) if ours_on else math.nan,
+                    ours_on_us=median(ours_on),
+                    other_on_us=median(other_on),
+                    floor_us=floor,
+                )
+            )
+    return out
 
 
 def server_checks(results: Results, concurrencies: tuple[int, ...]) -> list[Check]:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import budgets, config, machine, report
+from bench import budgets, config, lambda_logging, machine, report
 from bench.results import Results
 
 SECTIONS = budgets.SECTIONS
@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results = Results(quick=args.quick, settings=settings.as_dict())
     results.settings["sections"] = list(sections)
+    # Cold starts run with the log records as this variable says (the warm section measures
+    # both ways): the deployed cost needs them on.
+    results.settings["observability"] = "on" if lambda_logging.enabled() else "off"
     results.machine = machine.describe()
     for key, value in results.machine.items():
         log(f"{key}: {value}")
@@ -75,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import warm
 
         try:
-            results.warm, skipped = warm.run(settings, log)
-            results.skipped.update({f"warm/{k}": v for k, v in skipped.items()})
+            run = warm.run(settings, log)
+            results.warm, results.line_costs = run.warm, run.line_costs
+            results.line_profile = run.line_profile
+            results.skipped.update({f"warm/{k}": v for k, v in run.skipped.items()})
         except RuntimeError as error:
             results.skipped["warm"] = str(error)
             log(str(error))

@@ -1,6 +1,12 @@
 """API Gateway REST proxy events (payload v1) for every operation, valid and invalid.
 
-The same event objects are fed to every variant, so they all do the same job.
+The same event objects are fed to every variant, so they all do the same job. A request
+to a secured operation carries what the deployed API hands the function: the caller's
+`Authorization: Bearer` access token and `x-api-key` headers (API Gateway passes them
+through), the key's id in `requestContext.identity`, and the claims the Cognito user
+pool authorizer verified in `requestContext.authorizer.claims` (every value a string).
+A variant that checks the spec's security (openapi-core) finds the credentials it looks
+for; ours reads the caller's client id from the claims, as deployed.
 """
 
 from __future__ import annotations
@@ -10,6 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 SEED_ID = "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"
+# Made-up credentials of the shape the deployed API sees (no real token or key).
+ACCESS_TOKEN = "eyJraWQiOiJiZW5jaCIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJiZW5jaCJ9.c2lnbmF0dXJl"
+API_KEY = "bEnChKeY0123456789abcdefghijklmnopqrstu"
+API_KEY_ID = "a1b2c3d4e5"
+CLIENT_ID = "4s1b2c3d4e5f6g7h8i9j0k1l2m"
+USER_POOL = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench0001"
 
 
 @dataclass(frozen=True)
@@ -31,8 +43,12 @@ def make_event(
     query: dict[str, str] | None = None,
     body: Any = None,
     content_type: str = "application/json",
+    scope: str | None = None,
 ) -> dict[str, Any]:
-    """A realistic REST proxy event, shaped as API Gateway sends it (stage `Prod`)."""
+    """A realistic REST proxy event, shaped as API Gateway sends it (stage `Prod`).
+
+    With `scope` (the operation's OAuth scope): an authenticated request, as it reaches
+    the function after the Cognito authorizer and the API key check."""
     headers = {
         "Accept": "application/json",
         "Accept-Encoding": "gzip, deflate",
@@ -47,7 +63,14 @@ def make_event(
     if body is not None:
         text = body if isinstance(body, str) else json.dumps(body)
         headers["Content-Type"] = content_type
-    return {
+    identity: dict[str, Any] = {"sourceIp": "203.0.113.7", "userAgent": "bench/1.0"}
+    authorizer = None
+    if scope is not None:
+        headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
+        headers["x-api-key"] = API_KEY
+        identity.update({"apiKey": API_KEY, "apiKeyId": API_KEY_ID})
+        authorizer = {"claims": _claims(scope)}
+    event: dict[str, Any] = {
         "resource": resource,
         "path": path,
         "httpMethod": method,
@@ -70,12 +93,32 @@ def make_event(
             "domainPrefix": "abc123",
             "requestTimeEpoch": 1795546800000,
             "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-            "identity": {"sourceIp": "203.0.113.7", "userAgent": "bench/1.0"},
+            "identity": identity,
             "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
             "apiId": "abc123",
         },
         "body": text,
         "isBase64Encoded": False,
+    }
+    if authorizer is not None:
+        event["requestContext"]["authorizer"] = authorizer
+    return event
+
+
+def _claims(scope: str) -> dict[str, str]:
+    """An access token's claims as the Cognito authorizer hands them on (client-credentials
+    grant: no user, the app client is the caller)."""
+    return {
+        "sub": CLIENT_ID,
+        "token_use": "access",
+        "scope": scope,
+        "auth_time": "1795546790",
+        "iss": USER_POOL,
+        "exp": "Tue Nov 24 20:00:00 UTC 2026",
+        "iat": "Tue Nov 24 19:00:00 UTC 2026",
+        "version": "2",
+        "jti": "5f1b7c3e-0a2d-4c6b-8e9f-102938475600",
+        "client_id": CLIENT_ID,
     }
 
 
@@ -108,36 +151,59 @@ OK_STATUSES: dict[str, tuple[int, ...]] = {
 INVALID_STATUSES = (400, 422)
 
 
+# Each secured operation's OAuth scope, as openapi.yaml's `security` requires it (a test
+# keeps the two in step); hello is public.
+SCOPES: dict[str, str] = {
+    "listUsers": "users/read",
+    "createUser": "users/write",
+    "getUser": "users/read",
+    "updateUser": "users/write",
+    "deleteUser": "users/write",
+}
+
+
 def cases() -> list[Case]:
-    """A valid request of every operation, and an invalid one where one is possible."""
+    """A valid request of every operation, and an invalid one where one is possible; every
+    request to a secured operation is authenticated (the gateway lets no other through)."""
     user = f"/users/{SEED_ID}"
     ids = {"id": SEED_ID}
     bad_ids = {"id": "not-a-uuid"}
+
+    def event(op: str, method: str, resource: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return make_event(method, resource, path, scope=SCOPES.get(op), **kwargs)
+
     valid = {
-        "hello": make_event("GET", "/hello", "/hello"),
-        "listUsers": make_event("GET", "/users", "/users", query={"limit": "10"}),
-        "createUser": make_event(
-            "POST", "/users", "/users", body={"name": "Ada Lovelace", "email": "ada@example.com"}
+        "hello": event("hello", "GET", "/hello", "/hello"),
+        "listUsers": event("listUsers", "GET", "/users", "/users", query={"limit": "10"}),
+        "createUser": event(
+            "createUser",
+            "POST",
+            "/users",
+            "/users",
+            body={"name": "Ada Lovelace", "email": "ada@example.com"},
         ),
-        "getUser": make_event("GET", "/users/{id}", user, path_params=ids),
-        "updateUser": make_event(
+        "getUser": event("getUser", "GET", "/users/{id}", user, path_params=ids),
+        "updateUser": event(
+            "updateUser",
             "PATCH",
             "/users/{id}",
             user,
             path_params=ids,
             body={"email": "ada@lovelace.example.com"},
         ),
-        "deleteUser": make_event("DELETE", "/users/{id}", user, path_params=ids),
+        "deleteUser": event("deleteUser", "DELETE", "/users/{id}", user, path_params=ids),
     }
     invalid = {
         # GET /hello has no parameter and no body: no request to it is invalid.
-        "listUsers": make_event("GET", "/users", "/users", query={"limit": "0"}),
-        "createUser": make_event(
-            "POST", "/users", "/users", body={"name": "", "email": "not-an-email"}
+        "listUsers": event("listUsers", "GET", "/users", "/users", query={"limit": "0"}),
+        "createUser": event(
+            "createUser", "POST", "/users", "/users", body={"name": "", "email": "not-an-email"}
         ),
-        "getUser": make_event("GET", "/users/{id}", "/users/not-a-uuid", path_params=bad_ids),
-        "updateUser": make_event("PATCH", "/users/{id}", user, path_params=ids, body={}),
-        "deleteUser": make_event("DELETE", "/users/{id}", "/users/not-a-uuid", path_params=bad_ids),
+        "getUser": event("getUser", "GET", "/users/{id}", "/users/not-a-uuid", path_params=bad_ids),
+        "updateUser": event("updateUser", "PATCH", "/users/{id}", user, path_params=ids, body={}),
+        "deleteUser": event(
+            "deleteUser", "DELETE", "/users/{id}", "/users/not-a-uuid", path_params=bad_ids
+        ),
     }
     out = [Case(op, "valid", valid[op], OK_STATUSES[op]) for op in OPERATIONS]
     out += [

@@ -14,8 +14,10 @@ stdout protocol. Standard library only, and only modules the runtime has loaded 
 it must not hand the measured handlers anything for free (no typing, no contextlib).
 
 `BENCH_OBSERVABILITY=off` leaves logging as Python starts it (root at WARNING, no
-handler: the request records are dropped before formatting) for a run that shows what
-the lines cost.
+handler: the request records are dropped before a record is even made) for a run that
+shows what the lines cost; `set_records` switches the same way inside one process, which
+is how the warm section measures every variant with the lines on and off, alternating.
+The EMF lines are written either way (to /dev/null): "off" drops the log records only.
 """
 
 from __future__ import annotations
@@ -73,6 +75,25 @@ def enabled() -> bool:
     return os.environ.get(OBSERVABILITY_VARIABLE, "on") != "off"
 
 
+# The JSON handler `install` made (one at a time), for `set_records`.
+_installed: list[logging.Handler] = []
+
+
+def set_records(on: bool) -> None:
+    """On: the JSON handler on the root logger at INFO, as deployed. Off: Python's default
+    (root at WARNING, no handler), so an INFO record is dropped by the logger's level check
+    before a LogRecord is made. Needs `install()` first."""
+    root = logging.getLogger()
+    handler = _installed[0]
+    if on:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    else:
+        root.removeHandler(handler)
+        root.setLevel(logging.WARNING)
+
+
 def install() -> Callable[[], None]:
     """Lambda's output: root logger at INFO with its JSON rendering (unless switched off),
     stdout to /dev/null. Returns the function that undoes it."""
@@ -81,15 +102,16 @@ def install() -> Callable[[], None]:
     handler.setFormatter(LambdaJsonFormatter())
     root = logging.getLogger()
     level, stdout = root.level, sys.stdout
+    _installed[:] = [handler]
     if enabled():
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+        set_records(True)
     sys.stdout = sink
 
     def undo() -> None:
         sys.stdout = stdout
         root.removeHandler(handler)
         root.setLevel(level)
+        _installed.clear()
         sink.close()
 
     return undo

@@ -5,11 +5,28 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from bench import config
-from bench.budgets import MET, MISSED, Check
+from bench import config, line_cost
+from bench.budgets import (
+    IMPOSSIBLE,
+    LINES_OFF,
+    LINES_ON,
+    MET,
+    MISSED,
+    Check,
+    line_floor_us,
+    lines_on_ratios,
+)
 from bench.events import OPERATIONS, cases
 from bench.results import Results, Warm
-from bench.stats import NONE, TIMES, format_duration, iqr, median, paired_ratio
+from bench.stats import (
+    NONE,
+    TIMES,
+    format_duration,
+    iqr,
+    median,
+    paired_difference,
+    paired_ratio,
+)
 
 SERVER_ENDPOINTS = ("GET /hello", "GET /users/{id}", "POST /users")
 
@@ -157,7 +174,13 @@ def _paired(found: dict[str, Warm | None], a: str, b: str) -> str:
     return _x(paired_ratio(wa.us, wb.us))
 
 
-def warm_lines(results: Results) -> list[str]:
+def _us(w: Warm | None) -> str:
+    if w is None or w.error or not w.us:
+        return "error" if w is not None and w.error else NONE
+    return f"{median(w.us):.1f} µs ±{iqr(w.us) / 2:.1f}"
+
+
+def _warm_table(results: Results, lines: str) -> list[str]:
     variants = list(config.WARM_VARIANTS)
     header = [
         "request",
@@ -170,31 +193,153 @@ def warm_lines(results: Results) -> list[str]:
     rows: list[list[str]] = []
     for case in cases():
         row = [f"{case.operation_id} {case.kind}"]
-        found = {v: results.warm_of(v, case.operation_id, case.kind) for v in variants}
-        for v in variants:
-            w = found[v]
-            if w is None or w.error or not w.us:
-                row.append("error" if w is not None and w.error else NONE)
-            else:
-                row.append(f"{median(w.us):.1f} µs ±{iqr(w.us) / 2:.1f}")
-        ours = found[config.OURS]
-        row.append(_paired(found, config.OURS, "bare") if ours else NONE)
+        found = {v: results.warm_of(v, case.operation_id, case.kind, lines) for v in variants}
+        row += [_us(found[v]) for v in variants]
+        row.append(_paired(found, config.OURS, "bare"))
         row += [
             _paired(found, other, config.OURS)
             for other in ("openapi_core", "powertools", "chalice")
         ]
         rows.append(row)
+    return _table(header, rows)
+
+
+def _cost_table(results: Results) -> list[str]:
+    """Per variant and request: lines on minus lines off, paired per round."""
+    variants = list(config.WARM_VARIANTS)
+    rows: list[list[str]] = []
+    for case in cases():
+        row = [f"{case.operation_id} {case.kind}"]
+        for v in variants:
+            on = results.warm_of(v, case.operation_id, case.kind, LINES_ON)
+            off = results.warm_of(v, case.operation_id, case.kind, LINES_OFF)
+            if not on or not off or not on.us or not off.us or len(on.us) != len(off.us):
+                row.append(NONE)
+                continue
+            row.append(f"{paired_difference(on.us, off.us):.1f} µs")
+        rows.append(row)
+    return _table(["request", *(config.LABELS[v] for v in variants)], rows)
+
+
+def warm_lines(results: Results) -> list[str]:
     lines = [
         "Per request, handler called in-process, DynamoDB replaced by the same in-memory table "
         "for every variant; median of the rounds (± half the interquartile range). "
-        "Ratios are paired per round.",
+        "Ratios are paired per round. Every variant writes issue 15's two lines per request "
+        "(ours from `guarded`, the alternatives from `bench/alternatives/request_line.py`); "
+        "each is measured with the log records on and off, alternating in the same rounds.",
         "",
+        "With the lines on, as deployed (one JSON log record through Lambda's formatter, one "
+        "EMF line): what `warm <= 2x bare` judges.",
+        "",
+        *_warm_table(results, LINES_ON),
+        "",
+        "With the log records off (the root logger as Python starts it: the record is dropped "
+        "before it is made; the EMF line is still built and written): the handlers' own "
+        "work, what the `N x faster` budgets judge.",
+        "",
+        *_warm_table(results, LINES_OFF),
+        "",
+        "What the log record costs each variant per request (lines on minus off, paired per "
+        "round):",
+        "",
+        *_cost_table(results),
     ]
-    lines += _table(header, rows)
     for w in results.warm:
         if w.error:
             label = config.LABELS.get(w.variant, w.variant)
-            lines.append(f"- error: {label} / {w.operation} {w.kind}: {w.error}")
+            lines.append(f"- error: {label} / {w.operation} {w.kind} (lines {w.lines}): {w.error}")
+    return lines
+
+
+PIECE_LABELS = {
+    line_cost.RECORD: "one request log record through Lambda's JSON formatter (lines on)",
+    line_cost.RECORD_DROPPED: "the same logging call, records off (dropped at the level check)",
+    line_cost.OURS_EMF: "our EMF line, built (`generated.observability.emf_line`)",
+    line_cost.ALTERNATIVES_EMF: "the alternatives' EMF line, built with `json.dumps`",
+}
+RATIO_VERDICTS = {
+    MET: "met",
+    MISSED: "missed",
+    IMPOSSIBLE: "impossible: X / N < one record",
+}
+
+
+def line_cost_lines(results: Results) -> list[str]:
+    """What the lines cost alone, where the time of a record goes, and the floor arithmetic
+    of the `N x faster` factors with the lines on."""
+    if not results.line_costs:
+        return [f"Not measured: {results.skipped.get('warm', 'section not run')}."]
+    rows = [
+        [PIECE_LABELS.get(c.name, c.name), f"{median(c.us):.2f} µs ±{iqr(c.us) / 2:.2f}"]
+        for c in results.line_costs
+        if c.us
+    ]
+    floor = line_floor_us(results)
+    lines = [
+        "Each piece timed alone in the warm rounds (same process, alternating with the "
+        "handlers), median of the rounds. The record is the one our functions write for a "
+        "valid request (same message, same fields).",
+        "",
+        *_table(["piece", "per request"], rows),
+    ]
+    if results.line_profile:
+        lines += [
+            "",
+            f"Where a record's time goes: cProfile over {line_cost.PROFILED_RECORDS} records, "
+            "each function's own time as a share of the profiled total, and that share of the "
+            f"unprofiled {floor:.1f} µs (cProfile slows small calls unevenly: the shares are "
+            "approximate).",
+            "",
+            *_table(
+                ["function", "calls per record", "share", f"≈ of {floor:.1f} µs"],
+                [
+                    [r.function, f"{r.calls:g}", f"{r.share:.0%}", f"{r.share * floor:.1f} µs"]
+                    for r in results.line_profile
+                ],
+            ),
+        ]
+    ratios = [r for r in lines_on_ratios(results) if r.verdict in RATIO_VERDICTS]
+    if not ratios:
+        return lines
+    counts = {v: sum(r.verdict == v for r in ratios) for v in RATIO_VERDICTS}
+    lines += [
+        "",
+        f"The `N x faster than X` factors with the lines on. Every handler that writes the line "
+        f"pays at least one record, {floor:.1f} µs, per request; with the lines on, ours must "
+        "take at most X's time / N, which no handler can when that is below the record "
+        f"alone. Of {len(ratios)} comparisons: {counts[MET]} met, {counts[IMPOSSIBLE]} "
+        f"impossible for any line-writing handler, {counts[MISSED]} missed although possible. "
+        "The budgets judge the same factors with the records off (table above).",
+        "",
+        *_table(
+            [
+                "request",
+                "X",
+                "N",
+                "X, lines on",
+                "X / N",
+                "ours, lines on",
+                "X / ours, on",
+                "X / ours, off",
+                "with the lines on",
+            ],
+            [
+                [
+                    r.subject,
+                    config.LABELS[r.other],
+                    f"{r.factor:g}{TIMES}",
+                    f"{r.other_on_us:.1f} µs",
+                    f"{r.needed_us:.1f} µs",
+                    f"{r.ours_on_us:.1f} µs",
+                    _x(r.ratio_on),
+                    _x(r.ratio_off),
+                    RATIO_VERDICTS[r.verdict],
+                ]
+                for r in ratios
+            ],
+        ),
+    ]
     return lines
 
 
@@ -378,6 +523,10 @@ def render(
         "",
         *warm_lines(results),
         "",
+        "## What the request lines cost (issue 15)",
+        "",
+        *line_cost_lines(results),
+        "",
         "## Local server",
         "",
         *server_lines(results, concurrencies),
@@ -443,15 +592,16 @@ def readme_section(results: Results, checks: Sequence[Check], minutes: float) ->
         "Measured side by side in one run (alternating, several rounds, medians; "
         "2-core machine, CPython 3.11). Cold start: fresh process, import + first call, "
         "DynamoDB answered in-process (every variant imports boto3 for POST /users). "
-        "Warm: per request, DynamoDB stubbed identically for all.",
+        "Warm: per request, DynamoDB stubbed identically for all, each variant writing "
+        "issue 15's log record and EMF line (bench/results.md also shows them off).",
         "",
         *_table(
             [
                 "variant",
                 "cold start GET /hello",
                 "cold start POST /users",
-                "warm POST /users, valid",
-                "warm POST /users, invalid",
+                "warm POST /users, valid (lines on)",
+                "warm POST /users, invalid (lines on)",
                 "peak RSS",
             ],
             rows,

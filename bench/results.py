@@ -34,6 +34,24 @@ class Warm:
     calls_per_batch: int = 0
     status: int = 0
     error: str | None = None
+    lines: str = "on"  # the request log records "on" (as deployed) or "off" (dropped)
+
+
+@dataclass
+class LineCost:
+    """One piece of the per-request lines timed alone (bench.line_cost); us per round."""
+
+    name: str
+    us: list[float] = field(default_factory=list)
+
+
+@dataclass
+class ProfileRow:
+    """One function of the log record's cProfile breakdown (own time)."""
+
+    function: str
+    calls: float  # per record
+    share: float  # of the profiled time, 0..1
 
 
 @dataclass
@@ -92,6 +110,8 @@ class Results:
     generator: list[GeneratorRun] = field(default_factory=list)
     package: Package = field(default_factory=Package)
     transaction: list[TransactionCost] = field(default_factory=list)
+    line_costs: list[LineCost] = field(default_factory=list)
+    line_profile: list[ProfileRow] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # section -> reason
     notes: list[str] = field(default_factory=list)
     section_seconds: dict[str, float] = field(default_factory=dict)
@@ -101,15 +121,21 @@ class Results:
             (c for c in self.cold if c.variant == variant and c.operation == operation), None
         )
 
-    def warm_of(self, variant: str, operation: str, kind: str) -> Warm | None:
+    def warm_of(self, variant: str, operation: str, kind: str, lines: str = "on") -> Warm | None:
         return next(
             (
                 w
                 for w in self.warm
-                if w.variant == variant and w.operation == operation and w.kind == kind
+                if w.variant == variant
+                and w.operation == operation
+                and w.kind == kind
+                and w.lines == lines
             ),
             None,
         )
+
+    def line_cost_of(self, name: str) -> LineCost | None:
+        return next((c for c in self.line_costs if c.name == name), None)
 
     def server_of(
         self, server: str, endpoint: str, concurrency: int, mode: str = "keep-alive"
@@ -144,6 +170,8 @@ class Results:
             generator=[GeneratorRun(**g) for g in raw["generator"]],
             package=Package(**package),
             transaction=[TransactionCost(**t) for t in raw.get("transaction", [])],
+            line_costs=[LineCost(**c) for c in raw.get("line_costs", [])],
+            line_profile=[ProfileRow(**r) for r in raw.get("line_profile", [])],
             skipped=raw["skipped"],
             notes=raw["notes"],
             section_seconds=raw["section_seconds"],

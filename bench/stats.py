@@ -62,6 +62,14 @@ def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> 
     return median([r for r in ratios if not math.isnan(r)])
 
 
+def paired_difference(minuends: Sequence[float], subtrahends: Sequence[float]) -> float:
+    """Median of the per-round differences of two series measured back to back in each
+    round (what one variant's extra work costs, with the machine's drift cancelled)."""
+    if len(minuends) != len(subtrahends):
+        raise ValueError("paired series must have the same length")
+    return median([a - b for a, b in zip(minuends, subtrahends, strict=True)])
+
+
 def marginal_slopes(sizes: Sequence[float], times: Sequence[float]) -> list[float]:
     """Time per extra unit of size between consecutive points (sorted by size)."""
     if len(sizes) != len(times):

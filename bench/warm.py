@@ -1,4 +1,5 @@
-"""Warm per-request overhead: every variant in one process, DynamoDB stubbed identically.
+"""Warm per-request overhead: every variant in one process, DynamoDB stubbed identically,
+each with the request lines on (as deployed) and off, alternating.
 
 Parent side `run()` starts `python -m bench.warm SETTINGS_JSON` (a fresh process
 with the same environment as the cold starts) and reads its JSON answer.
@@ -8,6 +9,12 @@ In the child, every variant's table is the same in-memory `MemTable` (ours throu
 coercion, routing, our helpers and response building. botocore's HTTP layer is
 patched too (`bench.fake_dynamodb`): if a variant still reached boto3, its calls
 would show up there and the run reports it as an error.
+
+Lines on: Lambda's JSON log handler on the root logger at INFO (bench.lambda_logging),
+so every variant's request record is built, rendered and written (to /dev/null). Lines
+off: the root logger as Python starts it, so the record is dropped before it is made;
+the EMF line is still built and written. The difference is what the log record costs
+each variant; `bench.line_cost`'s pieces, timed in the same rounds, show it alone.
 """
 
 from __future__ import annotations
@@ -21,15 +28,24 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from bench import config, lambda_logging
+from bench import config, lambda_logging, line_cost
 from bench.alternatives.request_line import with_request_line
-from bench.events import Case, LambdaContext, cases
-from bench.results import Warm
+from bench.events import LambdaContext, cases
+from bench.results import LineCost, ProfileRow, Warm
 
 Handler = Callable[[Any, Any], Any]
 Log = Callable[[str], None]
+
+
+@dataclass
+class WarmRun:
+    warm: list[Warm]
+    skipped: dict[str, str]  # what could not be measured, and why
+    line_costs: list[LineCost]
+    line_profile: list[ProfileRow]
 
 
 def _stub_dynamodb() -> Any:
@@ -100,67 +116,88 @@ def _time_batch(handler: Handler, event: Any, context: Any, calls: int) -> float
     return (time.perf_counter() - start) / calls
 
 
+LINES = ("on", "off")  # the request log records, as deployed / dropped
+
+
 def child(settings: dict[str, Any]) -> dict[str, Any]:
     from bench import fake_dynamodb
 
     handlers, errors = load_handlers()
     context = LambdaContext()
     rng = random.Random(int(settings["seed"]))
+    batch_seconds = float(settings["warm_batch_seconds"])
     rows: dict[str, dict[str, Any]] = {}
-    plan: list[tuple[str, Case, Handler, Any]] = []
+    # (key, lines on?, handler, event); a group's members alternate within each round.
+    Entry = tuple[str, bool, Handler, Any]
+    groups: dict[tuple[str, str], list[Entry]] = {}
     for case in cases():
         for variant in config.WARM_VARIANTS:
-            key = f"{variant}|{case.operation_id}|{case.kind}"
-            handler = handlers.get((variant, case.operation_id))
-            row: dict[str, Any] = {"us": [], "calls": 0, "status": 0, "error": None}
-            rows[key] = row
-            if handler is None:
-                row["error"] = errors.get(f"{variant}/{case.operation_id}", "no handler")
-                continue
-            event = copy.deepcopy(case.event)
-            try:
-                response = handler(copy.deepcopy(event), context)
-                row["status"] = int(response["statusCode"])
-            except Exception as error:
-                row["error"] = f"{type(error).__name__}: {error}"
-                continue
-            if row["status"] not in case.expected:
-                body = str(response.get("body", ""))[:200]
-                row["error"] = f"answered {row['status']} (expected {case.expected}): {body}"
-                continue
-            # Calibrate: enough calls for a batch of about warm_batch_seconds.
-            per_call = _time_batch(handler, event, context, 3)
-            row["calls"] = max(3, int(float(settings["warm_batch_seconds"]) / max(per_call, 1e-7)))
-            plan.append((key, case, handler, event))
+            for lines in LINES:
+                key = f"{variant}|{case.operation_id}|{case.kind}|{lines}"
+                handler = handlers.get((variant, case.operation_id))
+                row: dict[str, Any] = {"us": [], "calls": 0, "status": 0, "error": None}
+                rows[key] = row
+                if handler is None:
+                    row["error"] = errors.get(f"{variant}/{case.operation_id}", "no handler")
+                    continue
+                lambda_logging.set_records(lines == "on")
+                event = copy.deepcopy(case.event)
+                try:
+                    response = handler(copy.deepcopy(event), context)
+                    row["status"] = int(response["statusCode"])
+                except Exception as error:
+                    row["error"] = f"{type(error).__name__}: {error}"
+                    continue
+                if row["status"] not in case.expected:
+                    body = str(response.get("body", ""))[:200]
+                    row["error"] = f"answered {row['status']} (expected {case.expected}): {body}"
+                    continue
+                # Calibrate: enough calls for a batch of about warm_batch_seconds.
+                per_call = _time_batch(handler, event, context, 3)
+                row["calls"] = max(3, int(batch_seconds / max(per_call, 1e-7)))
+                group = groups.setdefault((case.operation_id, case.kind), [])
+                group.append((key, lines == "on", handler, event))
     if fake_dynamodb.CALLS:
         errors["stub"] = (
             f"DynamoDB was called through boto3 despite the stub: {fake_dynamodb.CALLS[:5]}"
         )
-    groups: dict[tuple[str, str], list[tuple[str, Case, Handler, Any]]] = {}
-    for entry in plan:
-        groups.setdefault((entry[1].operation_id, entry[1].kind), []).append(entry)
+    costs: dict[str, dict[str, Any]] = {}
+    for name, call in line_cost.pieces().items():
+        records = line_cost.PIECES[name]
+        lambda_logging.set_records(records)
+        piece: Handler = lambda _event, _context, call=call: call()  # noqa: E731
+        per_call = _time_batch(piece, None, None, 10)
+        costs[name] = {"us": [], "calls": max(10, int(batch_seconds / max(per_call, 1e-7)))}
+        groups.setdefault(("lines", "alone"), []).append((f"cost|{name}", records, piece, None))
     for _ in range(int(settings["warm_rounds"])):
         order = list(groups)
         rng.shuffle(order)
-        for group in order:
-            members = list(groups[group])
+        for group_key in order:
+            members = list(groups[group_key])
             rng.shuffle(members)
-            for key, _case, handler, event in members:
+            for key, records, handler, event in members:
+                lambda_logging.set_records(records)
+                target = costs[key[5:]] if key.startswith("cost|") else rows[key]
                 gc.collect()
-                rows[key]["us"].append(
-                    _time_batch(handler, event, context, rows[key]["calls"]) * 1e6
-                )
+                target["us"].append(_time_batch(handler, event, context, target["calls"]) * 1e6)
+    lambda_logging.set_records(True)
+    profile = line_cost.profile_record()
     if fake_dynamodb.CALLS and "stub" not in errors:
         errors["stub"] = (
             f"DynamoDB was called through boto3 despite the stub: {fake_dynamodb.CALLS[:5]}"
         )
-    return {"rows": rows, "errors": errors}
+    return {
+        "rows": rows,
+        "errors": errors,
+        "costs": {name: cost["us"] for name, cost in costs.items()},
+        "profile": profile,
+    }
 
 
-def run(settings: config.Settings, log: Log) -> tuple[list[Warm], dict[str, str]]:
+def run(settings: config.Settings, log: Log) -> WarmRun:
     log(
-        f"warm: {len(config.WARM_VARIANTS)} variants x {len(cases())} requests, "
-        f"{settings.warm_rounds} rounds"
+        f"warm: {len(config.WARM_VARIANTS)} variants x {len(cases())} requests x lines "
+        f"on/off, {settings.warm_rounds} rounds"
     )
     payload = json.dumps(
         {
@@ -172,7 +209,7 @@ def run(settings: config.Settings, log: Log) -> tuple[list[Warm], dict[str, str]
     answer = json.loads(config.run_child("bench.warm", payload))
     out: list[Warm] = []
     for key, row in answer["rows"].items():
-        variant, operation, kind = key.split("|")
+        variant, operation, kind, lines = key.split("|")
         out.append(
             Warm(
                 variant=variant,
@@ -182,9 +219,20 @@ def run(settings: config.Settings, log: Log) -> tuple[list[Warm], dict[str, str]
                 calls_per_batch=int(row["calls"]),
                 status=int(row["status"]),
                 error=row["error"],
+                lines=lines,
             )
         )
-    return out, {str(k): str(v) for k, v in answer["errors"].items()}
+    return WarmRun(
+        warm=out,
+        skipped={str(k): str(v) for k, v in answer["errors"].items()},
+        line_costs=[
+            LineCost(str(name), [float(x) for x in us]) for name, us in answer["costs"].items()
+        ],
+        line_profile=[
+            ProfileRow(str(function), float(calls), float(share))
+            for function, calls, share in answer["profile"]
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 `generated.runtime.guarded` calls `begin()` and `finish(...)` around every handler, so
 each function writes, per request:
 - one record of the `generated.observability` logger, through the stdlib `logging` that Lambda's
-  JSON `LoggingConfig` renders (fields below, at the top level of the JSON object);
+  JSON `LoggingConfig` renders (fields below, at the top level of the JSON object, plus
+  the ids the handler added with `annotate(...)`, e.g. the `userId` it created);
 - one CloudWatch Embedded Metric Format (EMF) line on stdout, which CloudWatch Logs turns
   into metrics without any API call: per operation `Requests`, `Latency`, `Errors4xx`,
   `Errors5xx`, plus the service's own counters (`count(...)`) of that request.
@@ -14,6 +15,8 @@ sys, time, threading come with the runtime): no metrics library.
 
 Never in a line: a token, an API key, an email, a name, or any part of a body. The
 caller is its client id (the Cognito access token's `client_id` claim); users are ids.
+A handler writes no record of its own on the way: what it has to say about a request
+goes on that request's line (`annotate`), so a request is one line to query.
 """
 
 from __future__ import annotations
@@ -87,9 +90,21 @@ def _unencodable(value: Any) -> Any:
 _ENCODE = _json.make_encoder(
     None, _unencodable, _json.encode_basestring_ascii, None, ":", ",", False, False, False
 )
-# The service counters of the request in progress; per thread, because the local server
-# runs requests on threads (Lambda runs one at a time per process).
+# The service counters and id fields of the request in progress; per thread, because the
+# local server runs requests on threads (Lambda runs one at a time per process).
 _current = threading.local()
+# The request line's own fields: an annotation never replaces one of them.
+LINE_FIELDS = frozenset(
+    {
+        "operationId",
+        "status",
+        "latencyMs",
+        "lambdaRequestId",
+        "apiRequestId",
+        "clientId",
+        "errorCode",
+    }
+)
 
 
 def write_stdout(line: str) -> None:
@@ -109,9 +124,28 @@ def count(name: str, value: int = 1) -> None:
     counters[name] = counters.get(name, 0) + value
 
 
+def annotate(**ids: str) -> None:
+    """Add id fields to this request's log line: `annotate(userId=user_id)`.
+
+    One line per request: a handler says which user it created or deleted on the request
+    line rather than in a second record. Ids only (names ending in `Id`, string values),
+    never personal data: no email, name, token or key, which would go to CloudWatch Logs
+    as they are. The line's own fields (`LINE_FIELDS`) cannot be replaced.
+    """
+    for name, value in ids.items():
+        if not name.endswith("Id") or name in LINE_FIELDS or not isinstance(value, str):
+            raise ValueError(f"not an id field for the request line: {name}")
+    annotations: dict[str, str] | None = getattr(_current, "annotations", None)
+    if annotations is None:
+        annotations = _current.annotations = {}
+    annotations.update(ids)
+
+
 def begin() -> float:
-    """Start a request: forget counters left by a previous one; returns the start time."""
+    """Start a request: forget counters and ids left by a previous one; returns the start
+    time."""
     _current.counters = None
+    _current.annotations = None
     return time.perf_counter()
 
 
@@ -145,7 +179,7 @@ def finish(
     started: float,
     error_code: str | None = None,
 ) -> None:
-    """Write the request's log line and metrics line."""
+    """Write the request's log line (with the ids `annotate` added) and metrics line."""
     latency_ms = round((time.perf_counter() - started) * 1000.0, 3)
     operation = operation_of(event, context)
     api_request_id = request_context(event).get("requestId")
@@ -163,6 +197,10 @@ def finish(
         fields["clientId"] = client
     if error_code is not None:
         fields["errorCode"] = error_code
+    annotations: dict[str, str] | None = getattr(_current, "annotations", None)
+    if annotations:
+        _current.annotations = None
+        fields.update(annotations)  # `annotate` keeps them off the line's own names
     level = logging.INFO
     if status >= 500:
         level = logging.WARNING if status == 503 else logging.ERROR

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from generated.observability import annotate
 from generated.operations.create_user import validate
 from generated.runtime import Response, guarded
 from users import service, store
@@ -35,4 +36,5 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
         if refused.status == 409:  # a taken email, a reused key: the service's conflicts
             metrics.count(metrics.CONFLICTS)
         return error(refused.message, refused.status, refused.headers)
+    annotate(userId=created.user["id"])  # the new user's id on the request line
     return success(created.user, 201, {"Location": created.location})

@@ -57,17 +57,65 @@ def test_users_cold_start_is_relative_to_bare_boto3() -> None:
     assert _statuses(results, "cold start <= 1.1x") == {budgets.MET, budgets.MISSED}
 
 
-def test_warm_factors_against_each_alternative() -> None:
+def test_warm_factors_against_each_alternative_judge_the_handlers_own_work() -> None:
     results = good_results()
-    chalice = results.warm_of("chalice", "createUser", "valid")
+    chalice = results.warm_of("chalice", "createUser", "valid", "off")
     assert chalice is not None
-    chalice.us = [15.0, 15.0, 15.0]  # only 1.5x slower than ours: needs 2x
+    chalice.us = [15.0, 15.0, 15.0]  # only 1.5x slower than ours (10 µs): needs 2x
     checks = budgets.evaluate(results)
     missed = [c for c in checks if not c.met]
     assert [(c.budget, c.subject) for c in missed] == [
-        ("warm >= 2x faster than Chalice", "createUser valid")
+        ("warm >= 2x faster than Chalice (own work, lines off)", "createUser valid")
     ]
     assert missed[0].value == 1.5
+
+
+def test_with_the_lines_on_the_factors_are_reported_not_judged() -> None:
+    results = good_results()
+    # Lines on, openapi-core takes 1040 µs and ours 50: 20.8x, under 50x, and 1040 / 50 =
+    # 20.8 µs is less than the 40 µs record alone. The budgets are met all the same.
+    assert budgets.all_met(budgets.evaluate(results))
+    ratios = {(r.subject, r.other): r for r in budgets.lines_on_ratios(results)}
+    assert len(ratios) == 11 * 3
+    core = ratios[("getUser valid", "openapi_core")]
+    assert (core.ratio_on, core.ratio_off, core.floor_us) == (20.8, 100.0, 40.0)
+    assert core.needed_us == 20.8 and core.verdict == budgets.IMPOSSIBLE
+    assert ratios[("getUser valid", "chalice")].verdict == budgets.MET  # 140 / 50 = 2.8x
+    chalice = results.warm_of("chalice", "getUser", "valid", "on")
+    assert chalice is not None
+    chalice.us = [90.0] * 3  # 1.8x: missed, though 90 / 2 = 45 µs is above the floor
+    (missed,) = [
+        r
+        for r in budgets.lines_on_ratios(results)
+        if (r.subject, r.other) == ("getUser valid", "chalice")
+    ]
+    assert missed.verdict == budgets.MISSED and missed.needed_us == 45.0
+
+
+def test_without_a_measured_record_nothing_is_declared_impossible() -> None:
+    results = good_results()
+    results.line_costs = []
+    verdicts = {r.verdict for r in budgets.lines_on_ratios(results)}
+    assert budgets.IMPOSSIBLE not in verdicts and budgets.MISSED in verdicts
+
+
+def test_warm_against_bare_is_judged_with_the_lines_on() -> None:
+    results = good_results()
+    ours = results.warm_of(config.OURS, "deleteUser", "valid", "on")
+    assert ours is not None
+    ours.us = [100.0] * 3  # 2.08x the bare handler's 48 µs; lines off, ours is unchanged
+    missed = [c for c in budgets.evaluate(results) if not c.met]
+    assert [(c.budget, c.subject, c.status) for c in missed] == [
+        ("warm <= 2x bare handler (lines on)", "deleteUser valid", budgets.MISSED)
+    ]
+
+
+def test_cold_starts_with_the_log_records_off_are_not_evaluated() -> None:
+    results = good_results()
+    results.settings["observability"] = "off"
+    checks = [c for c in budgets.evaluate(results) if c.budget.startswith("cold start")]
+    assert checks and {c.status for c in checks} == {budgets.NOT_EVALUATED}
+    assert not budgets.all_met(checks)
 
 
 def test_a_variant_that_failed_is_not_evaluated_and_fails_the_run() -> None:

@@ -80,3 +80,9 @@ def test_marginal_slopes_sorts_by_size() -> None:
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert stats.format_duration(seconds) == text
+
+
+def test_paired_difference_is_the_median_of_the_per_round_differences() -> None:
+    assert stats.paired_difference([50.0, 60.0, 45.0], [10.0, 11.0, 9.0]) == 40.0
+    with pytest.raises(ValueError, match="same length"):
+        stats.paired_difference([1.0], [1.0, 2.0])

@@ -38,6 +38,26 @@ def test_install_and_undo(mode: str, level: int, monkeypatch: pytest.MonkeyPatch
     assert sys.stdout is stdout and root.handlers == handlers and root.level == logging.WARNING
 
 
+def test_set_records_switches_the_request_records_within_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(lambda_logging.OBSERVABILITY_VARIABLE, "on")
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", logging.WARNING)
+    logger = logging.getLogger("bench.test")
+    undo = lambda_logging.install()
+    try:
+        (handler,) = [h for h in root.handlers if isinstance(h.formatter, LambdaJsonFormatter)]
+        lambda_logging.set_records(False)
+        assert handler not in root.handlers and not logger.isEnabledFor(logging.INFO)
+        lambda_logging.set_records(True)
+        lambda_logging.set_records(True)  # idempotent: still one handler
+        assert root.handlers.count(handler) == 1 and logger.isEnabledFor(logging.INFO)
+    finally:
+        undo()
+    assert handler not in root.handlers and not logger.isEnabledFor(logging.INFO)
+
+
 def test_the_alternatives_request_line(monkeypatch: pytest.MonkeyPatch) -> None:
     printed = io.StringIO()
     monkeypatch.setattr(sys, "stdout", printed)
@@ -52,12 +72,13 @@ def test_the_alternatives_request_line(monkeypatch: pytest.MonkeyPatch) -> None:
         event = {
             "httpMethod": "GET",
             "resource": "/users/{id}",
-            "requestContext": {"requestId": "r"},
+            "requestContext": {"requestId": "r", "authorizer": {"claims": {"client_id": "c"}}},
         }
         assert wrapped(event, None) == {"statusCode": 404}
     finally:
         logger.removeHandler(handler)
     (record,) = records
     assert record.__dict__["status"] == 404 and record.__dict__["errorCode"] == "Http404"
+    assert record.__dict__["clientId"] == "c"
     metrics = json.loads(printed.getvalue())
     assert metrics["Errors4xx"] == 1 and metrics["_aws"]["CloudWatchMetrics"][0]["Namespace"]

@@ -70,6 +70,9 @@ class Case:
     error_code: str | None = None
     raises: Exception | None = None  # raised inside the handler (500 / 503 paths)
     counters: dict[str, int] = field(default_factory=dict)
+    # The `userId` the handler puts on the line (`annotate`): "seed" (the stored user),
+    # "unknown" (UNKNOWN_ID), "created" (the new user's), None (no userId field).
+    user: str | None = None
 
 
 def _bug() -> Exception:
@@ -104,7 +107,7 @@ CASES = [
     Case("hello", 200, BUILDERS["hello"]),
     Case("listUsers", 200, BUILDERS["listUsers"]),
     Case("listUsers", 400, lambda _: event("GET", "/users", query={"limit": "0"}), "BadRequest"),
-    Case("createUser", 201, BUILDERS["createUser"], counters={"UsersCreated": 1}),
+    Case("createUser", 201, BUILDERS["createUser"], counters={"UsersCreated": 1}, user="created"),
     Case(
         "createUser",
         400,
@@ -140,12 +143,13 @@ CASES = [
         ),
         "NotFound",
     ),
-    Case("deleteUser", 204, BUILDERS["deleteUser"], counters={"UsersDeleted": 1}),
+    Case("deleteUser", 204, BUILDERS["deleteUser"], counters={"UsersDeleted": 1}, user="seed"),
     Case(
         "deleteUser",
         404,
         lambda _: event("DELETE", "/users/{id}", path_parameters=_user(UNKNOWN_ID)),
         "NotFound",
+        user="unknown",
     ),
     # Every operation's 500 (a bug) and 503 (DynamoDB throttling), raised in the handler.
     *(Case(op, 500, BUILDERS[op], "KeyError", raises=_bug()) for op in BUILDERS),
@@ -206,6 +210,14 @@ def test_one_log_line_and_one_metrics_line_per_request(
     assert {key: record.get(key) for key in expected} == expected
     assert ("errorCode" in record) == (case.status >= 400)
     assert isinstance(record["latencyMs"], float) and record["latencyMs"] >= 0
+    users = {"seed": user_id, "unknown": UNKNOWN_ID, None: None}
+    if case.user == "created":
+        users["created"] = body_of(response)["id"]
+    assert record.get("userId") == users[case.user]
+    if case.raises is None:
+        # One line per request: the handler says what it did on the request line, in no
+        # record of its own. (A 500/503 also logs where it failed: `guarded`'s record.)
+        assert len(log_stream.records) == 1, log_stream.log_lines
     level = "ERROR" if case.status == 500 else "WARNING" if case.status == 503 else "INFO"
     assert record["level"] == level
     assert record["message"].startswith(f"{case.operation} {case.status} ")
@@ -285,6 +297,30 @@ def test_counters_of_one_request_do_not_leak_into_the_next(log_stream: LogStream
     observability.finish({}, LambdaContext(), 200, started)
     (metrics,) = log_stream.metrics
     assert "UsersCreated" not in metrics
+
+
+def test_ids_added_to_one_request_line_do_not_leak_into_the_next(
+    log_stream: LogStream,
+) -> None:
+    started = observability.begin()
+    observability.annotate(userId=UNKNOWN_ID)
+    observability.finish({}, LambdaContext(), 204, started)
+    observability.annotate(userId="left-over")  # outside any request: begin() forgets it
+    started = observability.begin()
+    observability.finish({}, LambdaContext(), 200, started)
+    first, second = log_stream.request_records
+    assert first["userId"] == UNKNOWN_ID and "userId" not in second
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"email": EMAIL}, {"userName": NAME}, {"apiRequestId": "x"}, {"clientId": "x"}, {"userId": 7}],
+    ids=["email", "not-an-id", "line-field", "client-id", "not-a-string"],
+)
+def test_only_id_fields_can_be_added_to_the_line(fields: dict[str, Any]) -> None:
+    observability.begin()
+    with pytest.raises(ValueError, match="not an id field"):
+        observability.annotate(**fields)
 
 
 def test_an_idempotent_replay_is_counted_and_creates_nobody(

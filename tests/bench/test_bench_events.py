@@ -1,0 +1,51 @@
+"""bench.events: authenticated as the spec requires, and answered as expected by every
+variant (the warm child, run with no timed rounds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from bench import config
+from bench.events import API_KEY, CLIENT_ID, SCOPES, cases
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_each_secured_operation_gets_the_scope_the_spec_requires() -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    required: dict[str, str] = {}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            for requirement in operation.get("security", spec.get("security", [])):
+                assert set(requirement) == {"UsersAuth", "ApiKey"}
+                (required[operation["operationId"]],) = requirement["UsersAuth"]
+    assert required == SCOPES
+
+
+def test_secured_requests_carry_the_credentials_and_the_authorizers_claims() -> None:
+    for case in cases():
+        event = case.event
+        claims = event["requestContext"].get("authorizer", {}).get("claims")
+        if case.operation_id == "hello":
+            assert claims is None and "Authorization" not in event["headers"]
+            continue
+        assert event["headers"]["Authorization"].startswith("Bearer ")
+        assert event["headers"]["x-api-key"] == API_KEY
+        assert event["multiValueHeaders"]["x-api-key"] == [API_KEY]
+        assert claims["client_id"] == CLIENT_ID and claims["token_use"] == "access"
+        assert claims["scope"] == SCOPES[case.operation_id]
+
+
+def test_every_variant_answers_every_case_as_expected() -> None:
+    settings = {"seed": 1, "warm_rounds": 0, "warm_batch_seconds": 0.0001}
+    answer = json.loads(config.run_child("bench.warm", json.dumps(settings)))
+    assert answer["errors"] == {}
+    failed = {key: row["error"] for key, row in answer["rows"].items() if row["error"]}
+    assert failed == {}
+    expected = len(cases()) * len(config.WARM_VARIANTS) * 2  # lines on and off
+    assert len(answer["rows"]) == expected
