@@ -10,7 +10,10 @@ Two costs, reported side by side:
   DynamoDB Developer Guide). This is what the change costs on the bill;
 - time per call through boto3 on moto in-process, every variant alternating in rounds
   (medians): the client-side work (serialising, the transaction's actions, the extra
-  call) and moto's, not DynamoDB's latency; a relative figure only.
+  call) and moto's, not DynamoDB's latency; a relative figure only. moto runs as the
+  local server runs it (codegen/serve/embedded_dynamodb.py): moto's own path deep-copies
+  every table a transaction touches, a cost that grows with the table and would be
+  measured instead of the create's.
 
 The parent runs `python -m bench.transaction SETTINGS_JSON` (a fresh process, as the
 warm child) and reads its JSON answer.
@@ -57,6 +60,7 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
     import boto3
     from moto import mock_aws
 
+    from codegen.serve import embedded_dynamodb
     from codegen.serve.dynamodb_tables import ensure_tables
     from users import service, store
     from utils import dynamodb
@@ -64,7 +68,8 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
     for variable in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):
         os.environ.pop(variable, None)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
+    with mock_aws(config=embedded_dynamodb.moto_config()):
+        embedded_dynamodb.start()
         dynamodb.clear_cache()
         template = config.ROOT / "template.yaml"
         os.environ.update(ensure_tables(template, boto3.resource("dynamodb")))
@@ -97,6 +102,7 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
                     functions[index]()
                 samples[index].append((time.perf_counter() - start) / calls_per_batch * 1e6)
         dynamodb.clear_cache()
+        embedded_dynamodb.stop()
     return [
         {"operation": name, "wcu": wcu, "writes": writes, "us": us}
         for (name, wcu, writes), us in zip(VARIANTS, samples, strict=True)

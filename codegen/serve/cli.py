@@ -21,7 +21,7 @@ from werkzeug.serving import WSGIRequestHandler, is_running_from_reloader, run_s
 from codegen.serve import chaos, faults, local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.auth.setup import AuthOptions
-from codegen.serve.http_server import HttpServer
+from codegen.serve.http_server import EMBEDDED_THREADS, THREADS, HttpServer
 from codegen.serve.observability import HumanFormatter
 from codegen.serve.storage import ENDPOINT_VARIABLE
 
@@ -181,9 +181,9 @@ def bind_error(host: str, port: int, error: OSError) -> str:
     return f"error: cannot listen on {host}:{port}: {error.strerror or error}"
 
 
-def build_server(app: WSGIApplication, sock: socket.socket) -> HttpServer:
+def build_server(app: WSGIApplication, sock: socket.socket, embedded: bool = False) -> HttpServer:
     """The HTTP server (codegen/serve/http_server.py) on an already bound socket."""
-    return HttpServer(app, sock)
+    return HttpServer(app, sock, EMBEDDED_THREADS if embedded else THREADS)
 
 
 def route_table(app: LocalApi) -> str:
@@ -255,7 +255,7 @@ def serve(args: argparse.Namespace) -> int:
         sock.close()
         raise
     try:
-        server = build_server(app, sock)  # closes the socket when it stops
+        server = build_server(app, sock, app.storage.embedded)  # closes the socket on stop
         start_chaos(args)
         announce(app, f"http://{args.host}:{server.port}")
         if threading.current_thread() is threading.main_thread():

@@ -52,6 +52,11 @@ class Storage:
         self.tables: dict[str, str] = {}  # environment variable -> table name
 
     @property
+    def embedded(self) -> bool:
+        """moto in this process (no endpoint given)."""
+        return self._endpoint_url is None
+
+    @property
     def description(self) -> str:
         if self._endpoint_url is None:
             return f"embedded moto ({REGION})"
