@@ -111,8 +111,10 @@ class EmbeddedDynamoDB:
         found = _AWS_HOST.match(request.url or "")
         if found is None:
             return None
-        action = _action(request)
         body = _bytes(request.body)
+        if body is None:  # a streamed body: never DynamoDB's; moto's hook reads it itself
+            return None
+        action = _action(request)
         answer: Answer | None
         with self._lock:
             if action in ITEM_ACTIONS and not _BINARY.search(body):
@@ -140,13 +142,13 @@ def start() -> None:
     import moto.core.models  # noqa: F401 - moto's hook must be in the list first
 
     HOOK.acquire()
-    entry = (EVENT, HOOK)
-    if entry not in BUILTIN_HANDLERS:
+    ours = (EVENT, HOOK)
+    if ours not in BUILTIN_HANDLERS:
         position = next(
-            (i for i, entry in enumerate(BUILTIN_HANDLERS) if entry[0] == "before-send"),
+            (i for i, handler in enumerate(BUILTIN_HANDLERS) if handler[0] == "before-send"),
             len(BUILTIN_HANDLERS),
         )
-        BUILTIN_HANDLERS.insert(position, entry)
+        BUILTIN_HANDLERS.insert(position, ours)
 
 
 def unsigned(client: Any) -> None:
@@ -190,14 +192,14 @@ def _text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
-def _bytes(body: Any) -> bytes:
+def _bytes(body: Any) -> bytes | None:
     if body is None:
         return b""
     if isinstance(body, str):
         return body.encode("utf-8")
     if isinstance(body, bytes | bytearray):
         return bytes(body)
-    return bytes(body.read())
+    return None
 
 
 def _moto_full_path(request: AWSPreparedRequest) -> Answer | None:
