@@ -25,7 +25,9 @@ REQUEST_FIELDS = (
     ("lambdaRequestId", "lambda"),
     ("apiRequestId", "api"),
     ("clientId", "client"),
+    ("userId", "user"),
     ("errorCode", "error"),
+    ("errorAt", "at"),
 )
 metrics_log = logging.getLogger("codegen.serve.metrics")
 

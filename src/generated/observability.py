@@ -103,6 +103,7 @@ LINE_FIELDS = frozenset(
         "apiRequestId",
         "clientId",
         "errorCode",
+        "errorAt",
     }
 )
 
@@ -178,8 +179,10 @@ def finish(
     status: int,
     started: float,
     error_code: str | None = None,
+    error_at: str | None = None,
 ) -> None:
-    """Write the request's log line (with the ids `annotate` added) and metrics line."""
+    """Write the request's log line (with the ids `annotate` added) and metrics line;
+    `error_at`: where an unhandled error was raised (`file:line function` frames)."""
     latency_ms = round((time.perf_counter() - started) * 1000.0, 3)
     operation = operation_of(event, context)
     api_request_id = request_context(event).get("requestId")
@@ -197,6 +200,8 @@ def finish(
         fields["clientId"] = client
     if error_code is not None:
         fields["errorCode"] = error_code
+    if error_at is not None:
+        fields["errorAt"] = error_at
     annotations: dict[str, str] | None = getattr(_current, "annotations", None)
     if annotations:
         _current.annotations = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import _json  # json's C accelerator, which CPython always builds
 import functools
-import logging
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -63,7 +62,6 @@ _CONNECTION_ERRORS = frozenset(
     }
 )
 
-_LOG = logging.getLogger(__name__)
 
 _JSON_HEADERS = {"Content-Type": "application/json", **CORS_HEADERS}
 
@@ -104,39 +102,41 @@ def guarded(handler: Callable[[Event, Context], Response]) -> Callable[[Event, C
     @functools.wraps(handler)
     def wrapper(event: Event, context: Context) -> Response:
         started = observability.begin()
-        error_code = None
+        error_code = error_at = None
         try:
             response = handler(event, context)
         except Exception as exc:
-            response, error_code = _failure(exc, context)
+            response, error_code, error_at = _failure(exc)
         _add_request_id(event, response)
         status = response.get("statusCode") if isinstance(response, dict) else None
         observability.finish(
-            event, context, status if isinstance(status, int) else 502, started, error_code
+            event,
+            context,
+            status if isinstance(status, int) else 502,
+            started,
+            error_code,
+            error_at,
         )
         return response
 
     return wrapper
 
 
-def _failure(exc: Exception, context: Any) -> tuple[Response, str]:
-    """The 503 or 500 for an exception, and the error code the log line names it by.
+def _failure(exc: Exception) -> tuple[Response, str, str | None]:
+    """The 503 or 500 for an exception, the error code the request's log line names it
+    by, and for a 500 where it was raised (the line's `errorAt`: one line per request).
 
-    Logged: the error code (botocore's, else the exception class) and where it was
-    raised, never the exception's message, which may quote request data (botocore's
-    parameter validation errors quote the values).
+    Never the exception's message, which may quote request data (botocore's parameter
+    validation errors quote the values).
     """
-    request_id = getattr(context, "aws_request_id", "-")
     code = error_code(exc)
     if is_unavailable(exc):
-        _LOG.warning("Storage unavailable (request %s): %s", request_id, code)
         return error_response(
             503,
             "Service temporarily unavailable, retry later",
             headers={"Retry-After": RETRY_AFTER_SECONDS},
-        ), code
-    _LOG.error("Unhandled error (request %s): %s at %s", request_id, code, _where(exc))
-    return error_response(500, "Internal server error"), code
+        ), code, None
+    return error_response(500, "Internal server error"), code, _where(exc)
 
 
 def _where(exc: BaseException) -> str:

@@ -51,10 +51,15 @@ def test_guarded_turns_exceptions_into_a_bare_500(caplog: pytest.LogCaptureFixtu
     assert response["statusCode"] == 500
     assert json.loads(response["body"]) == {"message": "Internal server error"}
     assert "UsersTable" not in response["body"] and "KeyError" not in response["body"]
-    # The log names the request, the exception class and where it was raised...
-    assert "req-123" in caplog.text and "KeyError" in caplog.text and "handler" in caplog.text
+    # One record, the request's line: it names the request, the exception class and where
+    # it was raised...
+    (record,) = caplog.records
+    fields = vars(record)
+    assert fields["lambdaRequestId"] == "req-123" and fields["errorCode"] == "KeyError"
+    assert "test_runtime.py:" in fields["errorAt"] and "handler" in fields["errorAt"]
     # ...but never the exception's message, which may quote request data (an email here).
-    assert "ada@example.com" not in caplog.text and "UsersTable-secret" not in caplog.text
+    everything = caplog.text + repr(fields)
+    assert "ada@example.com" not in everything and "UsersTable-secret" not in everything
 
 
 def _botocore_error(name: str, module: str = "botocore.exceptions", **attrs: Any) -> Exception:

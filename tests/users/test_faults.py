@@ -171,9 +171,13 @@ def test_every_operation_answers_503_and_writes_nothing(
         assert tries >= 1  # botocore's standard mode does not retry it: guarded's 503
     else:
         assert tries >= ddb.MAX_ATTEMPTS
-    log = [r.getMessage() for r in caplog.records if context.aws_request_id in r.getMessage()]
+    # One line for the request, at WARNING, naming the fault's code.
+    log = [
+        r for r in caplog.records if getattr(r, "lambdaRequestId", None) == context.aws_request_id
+    ]
     assert len(log) == 1, caplog.text
-    assert TRANSIENT[fault] in log[0], log
+    assert log[0].levelno == logging.WARNING and getattr(log[0], "status", None) == 503
+    assert TRANSIENT[fault] in str(getattr(log[0], "errorCode", "")), vars(log[0])
     assert elapsed < ddb.REQUEST_BUDGET_SECONDS
     assert _state(store) == before  # nothing half-written, nothing lost
 
@@ -197,7 +201,14 @@ def test_other_errors_answer_500_with_the_code_in_the_log(
     assert response["statusCode"] == 500
     assert body_of(response) == {"message": "Internal server error"}
     assert "Retry-After" not in response["headers"]
-    assert f"request {context.aws_request_id}): AccessDeniedException" in caplog.text
+    (line,) = [
+        r for r in caplog.records if getattr(r, "lambdaRequestId", None) == context.aws_request_id
+    ]
+    assert line.levelno == logging.ERROR and getattr(line, "errorCode", None) == (
+        "AccessDeniedException"
+    )
+    assert ".py:" in str(getattr(line, "errorAt", ""))  # where it was raised, no message
+    assert TABLE_NAMES["TABLE_NAME"] not in repr(vars(line))
     assert _state(store) == before
 
 
