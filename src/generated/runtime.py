@@ -131,11 +131,15 @@ def _failure(exc: Exception) -> tuple[Response, str, str | None]:
     """
     code = error_code(exc)
     if is_unavailable(exc):
-        return error_response(
-            503,
-            "Service temporarily unavailable, retry later",
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
-        ), code, None
+        return (
+            error_response(
+                503,
+                "Service temporarily unavailable, retry later",
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
+            ),
+            code,
+            None,
+        )
     return error_response(500, "Internal server error"), code, _where(exc)
 
 
