@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterable, Iterator
 
 import pytest
 
-from codegen.serve.cli import bind, build_server
 from codegen.serve.http_server import HttpServer
+from tests.serve.http_servers import serving
 
 
 def _echo(environ: dict[str, object], start_response: object) -> Iterable[bytes]:
@@ -24,17 +23,8 @@ def _echo(environ: dict[str, object], start_response: object) -> Iterable[bytes]
 
 @pytest.fixture
 def server() -> Iterator[HttpServer]:
-    sock = bind("127.0.0.1", 0)
-    http = build_server(_echo, sock)
-    http.prepare()
-    thread = threading.Thread(target=http.serve, daemon=True)
-    thread.start()
-    try:
+    with serving(_echo) as http:
         yield http
-    finally:
-        http.stop()
-        thread.join(timeout=10)
-        sock.close()
 
 
 def _read_responses(conn: socket.socket, count: int) -> list[bytes]:
