@@ -256,16 +256,17 @@ def serve(args: argparse.Namespace) -> int:
         raise
     try:
         server = build_server(app, sock, app.storage.embedded)  # closes the socket on stop
-        start_chaos(args)
-        announce(app, f"http://{args.host}:{server.port}")
         if threading.current_thread() is threading.main_thread():
+            # Before the banner: whoever waits for "Serving" may stop the server at once.
             # Stopping by pid (SIGTERM) shuts down as cleanly as Ctrl-C.
             signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
             # A shell without job control starts background commands with SIGINT ignored,
             # and children inherit that: restore Python's handler so Ctrl-C / kill -INT
             # still stop the server (seen under CI, where `.ci/run` is non-interactive).
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        server.serve_until_interrupted()
+        start_chaos(args)
+        url = f"http://{args.host}:{server.port}"
+        server.serve_until_interrupted(ready=lambda: announce(app, url))
     finally:
         sock.close()
         app.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cheroot import wsgi
@@ -60,11 +61,15 @@ class HttpServer(wsgi.Server):
         self.bind_addr = sock.getsockname()[:2]
         return sock
 
-    def serve_until_interrupted(self) -> None:
-        """Serve until KeyboardInterrupt (Ctrl-C, or SIGTERM turned into one), then stop:
-        in-flight requests get `shutdown_timeout` seconds, the socket is closed."""
-        self.prepare()
+    def serve_until_interrupted(self, ready: Callable[[], None] = lambda: None) -> None:
+        """Start the workers, call `ready` (the command's banner, so that whoever waits for
+        it can stop the server at once), serve until KeyboardInterrupt (Ctrl-C, or SIGTERM
+        turned into one), then stop: in-flight requests get `shutdown_timeout` seconds.
+        An interrupt at any point still stops the workers, which would otherwise keep the
+        process from exiting."""
         try:
+            self.prepare()
+            ready()
             self.serve()
         except KeyboardInterrupt:
             pass
