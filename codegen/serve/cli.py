@@ -12,7 +12,6 @@ import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -215,10 +214,6 @@ def start_chaos(args: argparse.Namespace) -> None:
             print(chaos.banner(args.chaos), file=stream, flush=True)
 
 
-def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def endpoint_from(option: str | None) -> str | None:
     """The endpoint: the option, else the environment (checked: a StartupError if bad)."""
     if option:
@@ -258,15 +253,15 @@ def serve(args: argparse.Namespace) -> int:
         server = build_server(app, sock, app.storage.embedded)  # closes the socket on stop
         if threading.current_thread() is threading.main_thread():
             # Before the banner: whoever waits for "Serving" may stop the server at once.
-            # Stopping by pid (SIGTERM) shuts down as cleanly as Ctrl-C.
-            signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-            # A shell without job control starts background commands with SIGINT ignored,
-            # and children inherit that: restore Python's handler so Ctrl-C / kill -INT
-            # still stop the server (seen under CI, where `.ci/run` is non-interactive).
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            # Ctrl-C and a stop by pid (SIGTERM) both ask for a clean stop. Setting SIGINT's
+            # handler also matters because a shell without job control starts background
+            # commands with SIGINT ignored, and children inherit that (seen under CI,
+            # where `.ci/run` is non-interactive).
+            signal.signal(signal.SIGTERM, server.request_stop)
+            signal.signal(signal.SIGINT, server.request_stop)
         start_chaos(args)
         url = f"http://{args.host}:{server.port}"
-        server.serve_until_interrupted(ready=lambda: announce(app, url))
+        server.serve_until_stopped(ready=lambda: announce(app, url))
     finally:
         sock.close()
         app.close()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 THREADS = 32
 EMBEDDED_THREADS = 4
 BACKLOG = 128
+STOP_POLL_SECONDS = 0.1  # how soon a requested stop starts
 _LOG = logging.getLogger("codegen.serve.http")
 
 
@@ -46,6 +49,7 @@ class HttpServer(wsgi.Server):
             shutdown_timeout=2,
         )
         self._listening = sock
+        self._stop_requested = False
 
     @property
     def port(self) -> int:
@@ -61,18 +65,27 @@ class HttpServer(wsgi.Server):
         self.bind_addr = sock.getsockname()[:2]
         return sock
 
-    def serve_until_interrupted(self, ready: Callable[[], None] = lambda: None) -> None:
-        """Start the workers, call `ready` (the command's banner, so that whoever waits for
-        it can stop the server at once), serve until KeyboardInterrupt (Ctrl-C, or SIGTERM
-        turned into one), then stop: in-flight requests get `shutdown_timeout` seconds.
-        An interrupt at any point still stops the workers, which would otherwise keep the
-        process from exiting."""
+    def request_stop(self, *_: object) -> None:
+        """Ask `serve_until_stopped` to stop: a signal handler (Ctrl-C, a stop by pid).
+
+        It only sets a flag. Raising KeyboardInterrupt from the handler, as Python does for
+        SIGINT, lands wherever the main thread happens to be, including inside cheroot's
+        hand-off of a connection to a worker (a Queue's condition): a worker then missed
+        its wake-up and never took its shutdown request, and the process hung on exit
+        (seen under load in CI, about 1 stop in 8)."""
+        self._stop_requested = True
+
+    def serve_until_stopped(self, ready: Callable[[], None] = lambda: None) -> None:
+        """Serve on a thread until `request_stop`, then stop: in-flight requests get
+        `shutdown_timeout` seconds. `ready` (the command's banner) runs once requests are
+        served, so whoever waits for it can stop the server at once."""
+        self._stop_requested = False
+        self.prepare()
         try:
-            self.prepare()
+            threading.Thread(target=self.serve, name="http-server", daemon=True).start()
             ready()
-            self.serve()
-        except KeyboardInterrupt:
-            pass
+            while not self._stop_requested:
+                time.sleep(STOP_POLL_SECONDS)
         finally:
             self.stop()
 
