@@ -46,6 +46,8 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
 from botocore.handlers import BUILTIN_HANDLERS
 
+from codegen.serve.faults import ResponseBody
+
 # DynamoDB's JSON-protocol operations on items, answered by moto's actions directly.
 ITEM_ACTIONS = frozenset(
     {
@@ -74,16 +76,6 @@ _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 _BINARY = re.compile(rb'"(?:B|BS)"\s*:')
 
 Answer = tuple[int, dict[str, Any], Any]  # status, headers, body (moto's TYPE_RESPONSE)
-
-
-class _Body:
-    """What AWSResponse reads its content from (`raw.stream()`)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data
 
 
 class EmbeddedDynamoDB:
@@ -130,7 +122,7 @@ class EmbeddedDynamoDB:
         for name, value in headers.items():
             http_headers[name] = str(value)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        return AWSResponse(url, status, http_headers, _Body(data))
+        return AWSResponse(url, status, http_headers, ResponseBody(data))
 
 
 HOOK = EmbeddedDynamoDB()

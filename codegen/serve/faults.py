@@ -29,8 +29,9 @@ _URL = "https://dynamodb.us-east-1.amazonaws.com/"
 _PREFIX = "com.amazonaws.dynamodb.v20120810#"
 
 
-class _Body:
-    """What AWSResponse reads its content from (`raw.stream()`)."""
+class ResponseBody:
+    """What AWSResponse reads its content from (`raw.stream()`): a canned answer's bytes
+    (here and in codegen/serve/embedded_dynamodb.py)."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
@@ -59,7 +60,7 @@ class Fault:
         headers = HTTPHeaders()
         headers["Content-Type"] = "application/x-amz-json-1.0"
         headers["x-amzn-RequestId"] = "injected"
-        return AWSResponse(_URL, self.status, headers, _Body(json.dumps(body).encode()))
+        return AWSResponse(_URL, self.status, headers, ResponseBody(json.dumps(body).encode()))
 
     def injection(self) -> Injection:
         """This answer, for every attempt it is injected into."""
