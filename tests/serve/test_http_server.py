@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 import pytest
 
+from codegen.serve.cli import bind
 from codegen.serve.http_server import HttpServer
 from tests.serve.http_servers import serving
 
@@ -70,3 +71,18 @@ def test_keep_alive_requests_in_turn_and_a_chunked_body(server: HttpServer) -> N
         assert _read_responses(conn, 1) == [b"POST /c abcde"]
         conn.sendall(b"GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
         assert _read_responses(conn, 1) == [b"GET /after "]
+
+
+def test_a_client_that_connects_before_the_server_runs_gets_no_nagle_delay() -> None:
+    """`serve` listens while the app loads. A connection the kernel accepted in that window
+    takes the listening socket's options then: without TCP_NODELAY from the start, each
+    answer's body waited for the client's delayed ACK (about 40 ms)."""
+    listening = bind("127.0.0.1", 0)
+    client = socket.create_connection(listening.getsockname()[:2], timeout=5)
+    try:
+        accepted, _ = listening.accept()  # the server has not touched the socket yet
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        client.close()
+        listening.close()
