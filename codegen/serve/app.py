@@ -165,6 +165,9 @@ def create_app(
         resolver, mock_banner = setup.resolver, setup.banner
     functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
     storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
+    # Before the storage starts: it builds the handlers' client and (embedded) stops it
+    # signing. Forgotten afterwards, the handlers built a new client that signed again.
+    _forget_cached_clients()
     try:
         try:
             storage.start()
@@ -177,7 +180,6 @@ def create_app(
             raise StartupError(f"DynamoDB ({storage.description}): {error}") from error
         except ValueError as error:  # botocore: "Invalid endpoint: ..."
             raise StartupError(f"DynamoDB ({storage.description}): {error}") from error
-        _forget_cached_clients()
         gateway = LocalGateway(
             RouteMatcher(routes, extra_resources=definition.resources),
             resolver,

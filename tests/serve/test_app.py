@@ -111,3 +111,26 @@ def test_spec_and_docs_are_served(client: Client) -> None:
     docs = client.get("/docs")  # swagger-ui-bundle is a pinned dev dependency: no skip
     assert docs.status_code == 200 and "/openapi.json" in docs.get_data(as_text=True)
     assert client.get("/docs/swagger-ui.css").status_code == 200
+
+
+def test_handlers_dynamodb_calls_go_unsigned_on_embedded_moto(
+    app: LocalApi, client: Client
+) -> None:
+    """moto checks no signature, so the handlers' client skips SigV4 while the embedded
+    server runs (codegen/serve/embedded_dynamodb.py): the client the handlers really use,
+    not one the app builds and then forgets."""
+    import utils.dynamodb
+
+    seen: list[bool] = []
+    events = utils.dynamodb.get_table().meta.client.meta.events
+
+    def observe(request: object, **_: object) -> None:
+        seen.append("Authorization" in getattr(request, "headers", {}))
+
+    events.register_first("before-send.dynamodb", observe)
+    try:
+        answered = client.get("/users/3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b")
+    finally:
+        events.unregister("before-send.dynamodb", observe)
+    assert answered.status_code == 404
+    assert seen == [False]
