@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 import pytest
 
 from codegen.serve.cli import bind
-from codegen.serve.http_server import HttpServer
+from codegen.serve.http_server import HttpServer, LineReader
 from tests.serve.http_servers import serving
 
 
@@ -86,3 +86,25 @@ def test_a_client_that_connects_before_the_server_runs_gets_no_nagle_delay() -> 
     finally:
         client.close()
         listening.close()
+
+
+def test_line_reader_takes_buffered_lines_whole_and_the_rest_as_cheroot_does() -> None:
+    """`LineReader.readline` answers from the buffer when a whole line is there, and
+    otherwise as `_pyio` does: a line split across two sends, a `size` limit shorter than
+    the line, and the body after the headers all read exactly as sent."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        reader = LineReader(ours, "rb")
+        theirs.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nX-Split: one")
+        assert reader.readline() == b"GET / HTTP/1.1\r\n"
+        assert reader.readline() == b"Host: a\r\n"
+        theirs.sendall(b" two\r\nX-Long: 0123456789\r\n\r\nbody")
+        assert reader.readline() == b"X-Split: one two\r\n"
+        assert reader.readline(8) == b"X-Long: "  # at most `size` bytes
+        assert reader.readline() == b"0123456789\r\n"
+        assert reader.readline() == b"\r\n"
+        assert reader.has_data()  # the body is buffered: a pipelined request would be seen
+        assert reader.read(4) == b"body"
+        assert reader.bytes_read == len(b"GET / HTTP/1.1\r\nHost: a\r\nX-Split: one two\r\n") + len(
+            b"X-Long: 0123456789\r\n\r\nbody"
+        )
