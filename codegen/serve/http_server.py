@@ -51,14 +51,20 @@ class LineReader(makefile.StreamReader):
 
     def readline(self, size: int | None = -1) -> bytes:
         state: Any = self  # `_pyio.BufferedReader`'s buffer: bytes, and a position in it
-        with state._read_lock:
-            buffered: bytes = state._read_buf
-            start: int = state._read_pos
-            end = buffered.find(b"\n", start)
-            if end >= 0 and (size is None or size < 0 or end - start < size):
-                state._read_pos = end + 1
-                self.bytes_read += end + 1 - start
-                return buffered[start : end + 1]
+        for attempt in range(2):
+            with state._read_lock:
+                buffered: bytes = state._read_buf
+                start: int = state._read_pos
+                end = buffered.find(b"\n", start)
+                if end >= 0 and (size is None or size < 0 or end - start < size):
+                    state._read_pos = end + 1
+                    self.bytes_read += end + 1 - start
+                    return buffered[start : end + 1]
+                exhausted = start >= len(buffered)
+            # A new request on a kept-alive connection: nothing is buffered yet. One read
+            # from the socket (as `_pyio` makes), then the line is usually all there.
+            if attempt or not exhausted or not self.peek(1):
+                break
         line: bytes = super().readline(size)
         return line
 
