@@ -82,8 +82,15 @@ def _read_timeout() -> float:
 
 
 def request_budget() -> float:
-    """REQUEST_BUDGET_SECONDS, lengthened by a local read-timeout override."""
-    return REQUEST_BUDGET_SECONDS + max(0.0, _read_timeout() - READ_TIMEOUT_SECONDS)
+    """REQUEST_BUDGET_SECONDS, lengthened by a local read-timeout override. Read once per
+    process like `$TABLE_NAME` (`clear_cache` forgets it): it runs on every request."""
+    global _request_budget
+    if _request_budget is None:
+        _request_budget = REQUEST_BUDGET_SECONDS + max(0.0, _read_timeout() - READ_TIMEOUT_SECONDS)
+    return _request_budget
+
+
+_request_budget: float | None = None
 
 
 def attempt_seconds() -> float:
@@ -179,10 +186,11 @@ def clear_cache() -> None:
     """Forget the cached resource and tables, so the next `get_table` builds a new client
     from the current environment (endpoint, region, `$TABLE_NAME`): for tests and tools
     that change them."""
-    global _resource, _default_table
+    global _resource, _default_table, _request_budget
     with _lock:
         _resource = None
         _default_table = None
+        _request_budget = None
         _tables.clear()
 
 

@@ -30,6 +30,18 @@ def test_utc_now_is_an_rfc3339_utc_timestamp() -> None:
     assert datetime.fromisoformat(now).utcoffset() is not None
 
 
+def test_new_user_ids_are_canonical_random_uuids() -> None:
+    """Built from the hex by hand (speed): each must be what `str(uuid.uuid4())` makes, a
+    version 4, RFC 4122 UUID in canonical lower-case form, and every variant nibble occurs."""
+    ids = [service.new_user_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (str(parsed), parsed.version, parsed.variant) == (value, 4, uuid.RFC_4122)
+        assert service.is_user_id(value)
+    assert {value[19] for value in ids} == set("89ab")
+
+
 def test_create_stores_exactly_the_user(users_table: Table, store: Store) -> None:
     created = service.create_user(store, NEW, "/Prod/users")
     user = created.user
