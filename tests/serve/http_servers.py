@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def serving(app: WSGIApplication) -> Iterator[HttpServer]:
+def serving(app: WSGIApplication, threads: int | None = None) -> Iterator[HttpServer]:
+    """`app` behind the command's server; `threads`: its worker count, else the default."""
     sock = bind("127.0.0.1", 0)
-    server = build_server(app, sock)
+    server = build_server(app, sock) if threads is None else HttpServer(app, sock, threads)
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()

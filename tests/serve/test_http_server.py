@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
 
+from codegen.serve import http_server
 from codegen.serve.cli import bind
 from codegen.serve.http_server import HttpServer, LineReader
 from tests.serve.http_servers import serving
@@ -29,10 +32,10 @@ def server() -> Iterator[HttpServer]:
         yield http
 
 
-def _read_responses(conn: socket.socket, count: int) -> list[bytes]:
+def _read_responses(conn: socket.socket, count: int, timeout: float = 10) -> list[bytes]:
     data = b""
     bodies: list[bytes] = []
-    conn.settimeout(10)
+    conn.settimeout(timeout)
     while len(bodies) < count:
         while b"\r\n\r\n" not in data:
             data += conn.recv(65536)
@@ -109,3 +112,34 @@ def test_line_reader_takes_buffered_lines_whole_and_the_rest_as_cheroot_does() -
         assert reader.bytes_read == len(b"GET / HTTP/1.1\r\nHost: a\r\nX-Split: one two\r\n") + len(
             b"X-Long: 0123456789\r\n\r\nbody"
         )
+
+
+def test_a_client_that_keeps_sending_does_not_keep_the_only_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker answers a connection's next request itself when it comes soon, but only
+    while no other connection waits: with one worker and a client that never pauses, a
+    second client is still answered. The wait is lengthened so that the busy client's next
+    request always comes within it: without the check, the second client waited for the
+    first to stop."""
+    monkeypatch.setattr(http_server, "LINGER_SECONDS", 0.5)
+    stop = threading.Event()
+    with serving(_echo, threads=1) as http:
+
+        def keep_sending() -> None:
+            with socket.create_connection(("127.0.0.1", http.port)) as conn:
+                while not stop.is_set():
+                    conn.sendall(b"GET /busy HTTP/1.1\r\nHost: x\r\n\r\n")
+                    _read_responses(conn, 1)
+
+        busy = threading.Thread(target=keep_sending, daemon=True)
+        busy.start()
+        try:
+            time.sleep(0.3)  # the only worker is answering the busy client
+            with socket.create_connection(("127.0.0.1", http.port)) as other:
+                other.sendall(b"GET /other HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert _read_responses(other, 1, timeout=5) == [b"GET /other "]
+        finally:
+            stop.set()
+            busy.join(10)
+        assert not busy.is_alive()
