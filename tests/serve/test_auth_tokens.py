@@ -224,8 +224,11 @@ def test_a_verified_token_is_remembered_until_it_expires() -> None:
     exp = float(jwt.decode(good, options={"verify_signature": False})["exp"])
     with patch("codegen.serve.auth.tokens.jwt.decode", wraps=jwt.decode) as decode:
         first = checker.verify(good, SCOPES)
+        first.claims["client_id"] = "changed by a handler"  # the event is the handler's
         second = checker.verify(f"Bearer {good}", SCOPES)
         assert decode.call_count == 1  # the signature was checked once
+        assert second.claims["client_id"] == CLIENT_ID  # a remembered token's own claims
+        first.claims["client_id"] = CLIENT_ID
         # The method's scopes are checked on every call, remembered token or not.
         with pytest.raises(TokenRejected, match="none of the method's scopes"):
             checker.verify(good, ("other/scope",))

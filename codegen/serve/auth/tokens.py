@@ -54,6 +54,9 @@ BEARER = "bearer "
 # the same token for its whole life, up to an hour for Cognito): the RS256 check is most
 # of what authentication costs the local server per request. Bounded: oldest first out.
 VERIFIED_CACHE_SIZE = 1024
+# A verified token's claims, and the same as strings (what API Gateway's Cognito
+# authorizer puts in `requestContext.authorizer.claims`), made once per token.
+Claims = tuple[dict[str, Any], dict[str, str]]
 
 
 class KeySource(Protocol):
@@ -93,8 +96,9 @@ class TokenVerifier:
         self._keys = keys
         self.issuer = issuer
         self._clock = clock
-        # token -> (kid, the key that verified it, its claims); see VERIFIED_CACHE_SIZE.
-        self._verified: dict[str, tuple[str, PyJWK, dict[str, Any]]] = {}
+        # token -> (kid, the key that verified it, its claims, and as the authorizer hands
+        # them over); see VERIFIED_CACHE_SIZE.
+        self._verified: dict[str, tuple[str, PyJWK, Claims]] = {}
         self._cache_lock = threading.Lock()
         # None: any app client of the pool (`serve --jwks` without --client-id).
         self._client_ids = frozenset(client_ids) if client_ids is not None else None
@@ -103,7 +107,7 @@ class TokenVerifier:
         token = token_from_header(authorization)
         if not token:
             raise TokenRejected("no token in the Authorization header")
-        claims = self._remembered(token) or self._verify_signature(token)
+        claims, texts = self._remembered(token) or self._verify_signature(token)
         if claims.get("token_use") != "access":
             raise TokenRejected("not an access token (token_use)")
         client_id = str(claims.get("client_id"))
@@ -112,23 +116,23 @@ class TokenVerifier:
         scopes = tuple(str(claims.get("scope", "")).split())
         if method_scopes and not set(method_scopes) & set(scopes):
             raise TokenRejected("token carries none of the method's scopes")
-        return VerifiedToken(client_id, scopes, stringify_claims(claims))
+        return VerifiedToken(client_id, scopes, dict(texts))  # a copy: handlers get it
 
-    def _remembered(self, token: str) -> dict[str, Any] | None:
+    def _remembered(self, token: str) -> Claims | None:
         """The claims of a token verified before, while it has not expired and the key
         that verified it is still the pool's (a JWKS refresh may have dropped it)."""
         found = self._verified.get(token)
         if found is None:
             return None
-        kid, key, claims = found
+        kid, key, remembered = found
         # PyJWT's rule without leeway: expired once now >= exp.
-        if self._clock() >= float(claims["exp"]) or self._keys.key(kid) is not key:
+        if self._clock() >= float(remembered[0]["exp"]) or self._keys.key(kid) is not key:
             with self._cache_lock:
                 self._verified.pop(token, None)
             return None
-        return claims
+        return remembered
 
-    def _verify_signature(self, token: str) -> dict[str, Any]:
+    def _verify_signature(self, token: str) -> Claims:
         try:
             header = jwt.get_unverified_header(token)
         except DecodeError as error:
@@ -140,11 +144,12 @@ class TokenVerifier:
         if key is None:
             raise TokenRejected("token signed by a key the pool does not publish (kid)")
         claims = self._decode(token, key)
+        verified = (claims, stringify_claims(claims))
         with self._cache_lock:
             if len(self._verified) >= VERIFIED_CACHE_SIZE:
                 self._verified.pop(next(iter(self._verified)))
-            self._verified[token] = (kid, key, claims)
-        return claims
+            self._verified[token] = (kid, key, verified)
+        return verified
 
     def _decode(self, token: str, key: PyJWK) -> dict[str, Any]:
         try:
