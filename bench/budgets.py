@@ -158,8 +158,28 @@ def warm_checks(results: Results) -> list[Check]:
             # ours / bare must stay low; X / ours must stay high.
             value = paired_ratio(*((ours, other) if other_name == "bare" else (other, ours)))
             note = f"{median(ours):.1f} µs vs {median(other):.1f} µs"
-            checks.append(_check(budget, subject, value, limit, comparison, note))
+            check = _check(budget, subject, value, limit, comparison, note)
+            if other_name != "bare" and check.status == MISSED:
+                check = _with_bare_floor(check, results, op, kind, median(other) / limit)
+            checks.append(check)
     return checks
+
+
+def _with_bare_floor(check: Check, results: Results, op: str, kind: str, needed: float) -> Check:
+    """A missed "N x faster than X" check, noting when X / N is below the bare handler's
+    own time for the same request (lines off). The bare handler does the least any
+    handler can (hand-written checks, one plain write, no idempotency or email claim): no
+    handler that does its job can then be N times faster than X."""
+    bare = results.warm_of("bare", op, kind, LINES_OFF)
+    if bare is None or bare.error or not bare.us:
+        return check
+    floor = median(bare.us)
+    if needed >= floor:
+        return check
+    note = f"{check.note}; X / N = {needed:.1f} µs < the bare handler's {floor:.1f} µs"
+    return Check(
+        check.budget, check.subject, check.value, check.limit, check.comparison, check.status, note
+    )
 
 
 def line_floor_us(results: Results) -> float:

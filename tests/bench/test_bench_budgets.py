@@ -70,6 +70,22 @@ def test_warm_factors_against_each_alternative_judge_the_handlers_own_work() -> 
     assert missed[0].value == 1.5
 
 
+def test_a_missed_factor_below_the_bare_handlers_time_says_so() -> None:
+    """Powertools at 35 µs needs ours at 7 µs for 5x; the bare handler takes 8: the note
+    says no handler doing the bare handler's job could. Chalice at 17 µs needs 8.5 µs,
+    above the bare handler's 8: missed, and nothing more is claimed."""
+    results = good_results()
+    for name, us in (("powertools", 35.0), ("chalice", 17.0)):
+        other = results.warm_of(name, "createUser", "valid", "off")
+        assert other is not None
+        other.us = [us] * 3
+    missed = {c.budget.split(" faster than ")[1]: c for c in budgets.evaluate(results) if not c.met}
+    powertools = missed["Powertools + pydantic (own work, lines off)"]
+    assert powertools.status == budgets.MISSED
+    assert powertools.note.endswith("X / N = 7.0 µs < the bare handler's 8.0 µs")
+    assert "bare handler" not in missed["Chalice (own work, lines off)"].note
+
+
 def test_with_the_lines_on_the_factors_are_reported_not_judged() -> None:
     results = good_results()
     # Lines on, openapi-core takes 1040 µs and ours 50: 20.8x, under 50x, and 1040 / 50 =
