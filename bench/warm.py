@@ -165,7 +165,10 @@ def child(settings: dict[str, Any]) -> dict[str, Any]:
     for name, call in line_cost.pieces().items():
         records = line_cost.PIECES[name]
         lambda_logging.set_records(records)
-        piece: Handler = lambda _event, _context, call=call: call()  # noqa: E731
+
+        def piece(_event: Any, _context: Any, call: Callable[[], object] = call) -> object:
+            return call()
+
         per_call = _time_batch(piece, None, None, 10)
         costs[name] = {"us": [], "calls": max(10, int(batch_seconds / max(per_call, 1e-7)))}
         groups.setdefault(("lines", "alone"), []).append((f"cost|{name}", records, piece, None))
