@@ -72,16 +72,68 @@ class LineReader(makefile.StreamReader):
         return line
 
 
+class HeadWithBodyWriter(makefile.StreamWriter):
+    """cheroot's socket writer, able to keep a response's status line and headers until
+    its body comes, so that both leave in one send.
+
+    cheroot writes the headers, then each body chunk, each with its own `send`: two
+    segments for every answer, and a client's second wake-up to read the body.
+    `Request.send_headers` marks its write to be held; the next write sends both;
+    `release` sends what is still held (an answer without a body), and the connection
+    calls it after every request, whatever happened in it.
+    """
+
+    def __init__(self, sock: Any, mode: str = "w", bufsize: int = io.DEFAULT_BUFFER_SIZE) -> None:
+        super().__init__(sock, mode, bufsize)
+        self.hold_next = False
+        self._held = b""
+
+    def write(self, b: Any) -> Any:
+        if self.hold_next:
+            self.hold_next = False
+            self._held += bytes(b)
+            return len(b)
+        base: Any = super()  # cheroot's own methods are untyped
+        if self._held:
+            size = len(b)
+            data, self._held = self._held + bytes(b), b""
+            base.write(data)
+            return size
+        return base.write(b)
+
+    def release(self) -> None:
+        self.hold_next = False
+        if self._held:
+            held, self._held = self._held, b""
+            base: Any = super()
+            base.write(held)
+
+
 def make_file(sock: socket.socket, mode: str = "r", bufsize: int = io.DEFAULT_BUFFER_SIZE) -> Any:
-    """cheroot's `MakeFile`, with `LineReader` for reading."""
+    """cheroot's `MakeFile`, with `LineReader` for reading and `HeadWithBodyWriter` for
+    writing."""
     if "r" in mode:
         return LineReader(sock, mode, bufsize)
-    return makefile.StreamWriter(sock, mode, bufsize)
+    return HeadWithBodyWriter(sock, mode, bufsize)
+
+
+class Request(server.HTTPRequest):
+    """cheroot's request, whose headers wait for the body (`HeadWithBodyWriter`)."""
+
+    def send_headers(self) -> None:
+        writer = self.conn.wfile
+        if isinstance(writer, HeadWithBodyWriter):
+            writer.hold_next = True
+        base: Any = super()  # cheroot's own methods are untyped
+        base.send_headers()
 
 
 class Connection(server.HTTPConnection):
-    """cheroot's connection, reading through `LineReader` (TLS adapters keep their own),
-    whose worker waits a moment for the next request before handing it back."""
+    """cheroot's connection, reading through `LineReader` and writing through
+    `HeadWithBodyWriter` (TLS adapters keep their own files), whose worker waits a moment
+    for the next request before handing it back."""
+
+    RequestHandlerClass = Request
 
     def __init__(self, owner: Any, sock: Any, file_maker: Any = makefile.MakeFile) -> None:
         if file_maker is makefile.MakeFile:
@@ -98,11 +150,19 @@ class Connection(server.HTTPConnection):
         UI's burst of calls) is served by the same worker instead. Fairness holds: a worker
         only stays while the request queue is empty."""
         owner: Any = self.server
-        base: Any = super()  # cheroot's own methods are untyped
-        keep_open = bool(base.communicate())
+        keep_open = self._answer_one()
         while keep_open and owner.ready and owner.requests.qsize == 0 and self._next_soon():
-            keep_open = bool(base.communicate())
+            keep_open = self._answer_one()
         return keep_open
+
+    def _answer_one(self) -> bool:
+        base: Any = super()  # cheroot's own methods are untyped
+        try:
+            return bool(base.communicate())
+        finally:
+            writer = self.wfile
+            if isinstance(writer, HeadWithBodyWriter):
+                writer.release()
 
     def _next_soon(self) -> bool:
         reader: Any = self.rfile

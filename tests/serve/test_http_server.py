@@ -12,7 +12,7 @@ import pytest
 
 from codegen.serve import http_server
 from codegen.serve.cli import bind
-from codegen.serve.http_server import HttpServer, LineReader
+from codegen.serve.http_server import HeadWithBodyWriter, HttpServer, LineReader
 from tests.serve.http_servers import serving
 
 
@@ -143,3 +143,41 @@ def test_a_client_that_keeps_sending_does_not_keep_the_only_worker(
             stop.set()
             busy.join(10)
         assert not busy.is_alive()
+
+
+def test_the_writer_sends_held_headers_with_the_body_or_on_release() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        writer: Any = HeadWithBodyWriter(ours, "wb")
+        theirs.setblocking(False)
+        writer.hold_next = True
+        assert writer.write(b"HTTP/1.1 200 OK\r\n\r\n") == 19
+        with pytest.raises(BlockingIOError):
+            theirs.recv(100)  # held: nothing sent yet
+        assert writer.write(b"body") == 4
+        assert theirs.recv(100) == b"HTTP/1.1 200 OK\r\n\r\nbody"  # one send, both
+        writer.hold_next = True
+        writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+        writer.release()  # an answer without a body
+        assert theirs.recv(100) == b"HTTP/1.1 204 No Content\r\n\r\n"
+        writer.release()
+        with pytest.raises(BlockingIOError):
+            theirs.recv(100)  # released once
+
+
+def _no_content(environ: dict[str, object], start_response: Any) -> Iterable[bytes]:
+    start_response("204 No Content", [])
+    return []
+
+
+def test_an_answer_without_a_body_is_not_held_back() -> None:
+    """Headers wait for the body; a 204 has none, so the connection sends them once the
+    request is done, and the kept-alive connection serves the next request."""
+    with serving(_no_content) as http, socket.create_connection(("127.0.0.1", http.port)) as conn:
+        conn.settimeout(5)
+        for _ in range(2):
+            conn.sendall(b"DELETE /x HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(65536)
+            assert head.startswith(b"HTTP/1.1 204 No Content\r\n")
