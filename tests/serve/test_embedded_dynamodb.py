@@ -284,6 +284,47 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was(
     _contents(fast, full)
 
 
+def test_one_expression_with_other_values_each_time_answers_as_moto_does(
+    clients: tuple[Client, Client],
+) -> None:
+    """The short path keeps moto's parse of an expression per (expression, names, values):
+    the same condition text with other values must still be judged on its own values."""
+    fast, full = clients
+    _same(fast, full, "put_item", TableName="T:users", Item=USER)
+    condition = {"ConditionExpression": "#n = :n", "ExpressionAttributeNames": {"#n": "name"}}
+    for name, then in (("Ada", "Grace"), ("Ada", "Ada"), ("Grace", "Ada")):
+        answer = _same(
+            fast,
+            full,
+            "update_item",
+            TableName="T:users",
+            Key={"id": {"S": "u1"}},
+            UpdateExpression="SET #n = :then",
+            ExpressionAttributeValues={":n": {"S": name}, ":then": {"S": then}},
+            ReturnValues="ALL_NEW",
+            **condition,
+        )
+        assert ("error" in answer) == (name == "Ada" and then == "Ada")  # "Ada" failed 2nd
+    _same(
+        fast,
+        full,
+        "scan",
+        TableName="T:users",
+        FilterExpression="age > :a",
+        ExpressionAttributeValues={":a": {"N": "40"}},
+    )
+    found = _same(
+        fast,
+        full,
+        "scan",
+        TableName="T:users",
+        FilterExpression="age > :a",
+        ExpressionAttributeValues={":a": {"N": "30"}},
+    )
+    assert found["Count"] == 1
+    _contents(fast, full)
+
+
 def test_binary_attributes_take_motos_own_path(clients: tuple[Client, Client]) -> None:
     fast, full = clients
     item = {"id": {"S": "bin"}, "blob": {"B": b"\x00\xffdata"}, "blobs": {"BS": [b"a", b"b"]}}
