@@ -6,7 +6,7 @@ as a werkzeug request, parses the body against botocore's service model, and ser
 result by walking the output shape member by member), moto's `DynamoHandler` actions (the
 DynamoDB rules: validation, expressions, conditions, error answers), and its models. This
 module sits on botocore's `before-send` for DynamoDB, ahead of moto's own hook, and changes
-three things for the local server:
+four things for the local server:
 
 - **One request at a time.** The server runs every request on its own thread, and moto's
   models are not thread-safe: 8 concurrent creates made `TransactWriteItems` fail with
@@ -25,6 +25,9 @@ three things for the local server:
   cost that grows with the table, about a tenth of a second per create once the users
   table holds a few thousand items. Here the touched items are copied and put back if the
   transaction is cancelled, which is all moto's copy is for.
+- **An expression is parsed once.** moto parses every condition and filter expression on
+  every call; on the short path a parse is kept per (expression, names, values)
+  (`_expressions_parsed_once`).
 
 Requests to any other endpoint (DynamoDB Local via `--dynamodb-endpoint`) pass untouched,
 and so does every request while no embedded server runs in the process. Faults injected on
@@ -146,7 +149,7 @@ def start() -> None:
 
 def unsigned(client: Any) -> None:
     """Skip SigV4 on `client` while an embedded server runs: moto checks no signature, and
-    signing each request (hashing the body and the canonical request) was about 6 % of a
+    signing each request (hashing the body and the canonical request) was about 9 % of a
     GET's time (bench/speed-profile.md). Per client, for the handlers' own, which the server
     knows to point at moto: a client of DynamoDB Local in the same process keeps signing."""
 
