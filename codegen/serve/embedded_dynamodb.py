@@ -343,49 +343,85 @@ def _tables_kept() -> Iterator[None]:
         namespace["copy"] = original
 
 
-# Where moto's models look up `get_filter_expression` (condition and filter expressions).
-_EXPRESSION_MODULES = ("moto.dynamodb.models", "moto.dynamodb.models.table")
+# Where moto looks up its expression parser: the models call `get_filter_expression`
+# (parse a condition or filter); the responses build a parser to validate the names and
+# values a request declares against those its expressions use.
+_PARSE_FUNCTIONS = (
+    ("moto.dynamodb.models", "get_filter_expression"),
+    ("moto.dynamodb.models.table", "get_filter_expression"),
+    ("moto.dynamodb.responses", "create_condition_expression_parser"),
+)
 EXPRESSION_CACHE_SIZE = 256
+ParseKey = tuple[str | None, str, str]
 
 
 @contextlib.contextmanager
 def _expressions_parsed_once() -> Iterator[None]:
-    """moto parses a condition or filter expression on every call (its
-    `ConditionExpressionParser`: a lexer and a parser in Python), and a create's two
+    """moto parses a condition or filter expression on every call, twice in a transaction
+    (its `ConditionExpressionParser`: a lexer and a parser in Python): a create's two
     conditional puts spent about a sixth of the local server's time there (py-spy,
     bench/speed-profile.md). The parse depends only on the expression, its names and its
-    values, and moto evaluates the tree without changing it, so a tree is kept per
-    (expression, names, values), bounded. While an action runs here, under
-    `EmbeddedDynamoDB._lock`; moto's own path (the tests' reference) parses as before."""
+    values, and moto evaluates the tree without changing it, so a tree (and the names and
+    values it uses) is kept per (expression, names, values), bounded. While an action runs
+    here, under `EmbeddedDynamoDB._lock`; moto's own path (the tests' reference) parses as
+    before."""
     import importlib
 
-    namespaces = [vars(importlib.import_module(name)) for name in _EXPRESSION_MODULES]
-    originals = [namespace["get_filter_expression"] for namespace in namespaces]
-    for namespace in namespaces:
-        namespace["get_filter_expression"] = _parsed_expression
+    replacements = {
+        "get_filter_expression": _parsed_expression,
+        "create_condition_expression_parser": _parser,
+    }
+    patched = [(vars(importlib.import_module(module)), name) for module, name in _PARSE_FUNCTIONS]
+    originals = [namespace[name] for namespace, name in patched]
+    for namespace, name in patched:
+        namespace[name] = replacements[name]
     try:
         yield
     finally:
-        for namespace, original in zip(namespaces, originals, strict=True):
-            namespace["get_filter_expression"] = original
+        for (namespace, name), original in zip(patched, originals, strict=True):
+            namespace[name] = original
+
+
+class _ParsedOnce:
+    """What moto's responses use of a `ConditionExpressionParser`: `parse()`, after which
+    `expr_attr_names_found` and `expr_attr_values_found` list what the expression used.
+    Fresh lists on every use: moto extends them with a projection's names."""
+
+    def __init__(self, key: ParseKey) -> None:
+        self._key = key
+        self.expr_attr_names_found: list[str] = []
+        self.expr_attr_values_found: list[str] = []
+
+    def parse(self) -> Any:
+        tree, names, values = _parse_cached(self._key)
+        self.expr_attr_names_found[:] = names
+        self.expr_attr_values_found[:] = values
+        return tree
+
+
+def _parser(expr: str | None, names: Any, values: Any) -> Any:
+    try:
+        key = (expr, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True))
+    except TypeError:  # not from a JSON body: moto's own parser, uncached
+        from moto.dynamodb.comparisons import create_condition_expression_parser
+
+        return create_condition_expression_parser(expr, names, values)
+    return _ParsedOnce(key)
 
 
 def _parsed_expression(expr: str | None, names: Any, values: Any) -> Any:
-    try:
-        key = (expr, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True))
-    except TypeError:  # not from a JSON body: parse it as moto would, uncached
-        from moto.dynamodb.comparisons import get_filter_expression
-
-        return get_filter_expression(expr, names, values)
-    return _parse_cached(key)
+    return _parser(expr, names, values).parse()
 
 
 @functools.lru_cache(maxsize=EXPRESSION_CACHE_SIZE)
-def _parse_cached(key: tuple[str | None, str, str]) -> Any:
-    from moto.dynamodb.comparisons import get_filter_expression
+def _parse_cached(key: ParseKey) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    """moto's parse of one expression; an invalid one raises on every use, as in moto."""
+    from moto.dynamodb.comparisons import create_condition_expression_parser
 
     expr, names, values = key
-    return get_filter_expression(expr, json.loads(names), json.loads(values))
+    parser = create_condition_expression_parser(expr, json.loads(names), json.loads(values))
+    tree = parser.parse()
+    return tree, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
 
 
 def _key_of(table: Any, attrs: dict[str, Any]) -> tuple[Any, Any]:

@@ -322,6 +322,22 @@ def test_one_expression_with_other_values_each_time_answers_as_moto_does(
         ExpressionAttributeValues={":a": {"N": "30"}},
     )
     assert found["Count"] == 1
+    # Twice each: the names an expression uses are checked against those declared (an
+    # unused one is refused) on every call, from a kept parse too.
+    unused = {
+        "ConditionExpression": "attribute_not_exists(#i)",
+        "ExpressionAttributeNames": {"#i": "id", "#x": "unused"},
+    }
+    for _ in range(2):
+        refused = _same(fast, full, "put_item", TableName="T:users", Item=USER, **unused)
+        assert "error" in refused
+        cancelled = _same(
+            fast,
+            full,
+            "transact_write_items",
+            TransactItems=[{"Put": {"TableName": "T:users", "Item": USER, **unused}}],
+        )
+        assert "error" in cancelled
     _contents(fast, full)
 
 
