@@ -352,7 +352,7 @@ _PARSE_FUNCTIONS = (
     ("moto.dynamodb.responses", "create_condition_expression_parser"),
 )
 EXPRESSION_CACHE_SIZE = 256
-ParseKey = tuple[str | None, str, str]
+ParseKey = tuple[str | None, tuple[tuple[str, str], ...] | None, str | None]
 
 
 @contextlib.contextmanager
@@ -401,8 +401,15 @@ class _ParsedOnce:
 
 def _parser(expr: str | None, names: Any, values: Any) -> Any:
     try:
-        key = (expr, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True))
-    except TypeError:  # not from a JSON body: moto's own parser, uncached
+        # Names are strings to strings: a sorted tuple is their key; values are the
+        # request's JSON (often none), their key a canonical dump.
+        key: ParseKey = (
+            expr,
+            None if names is None else tuple(sorted(names.items())),
+            None if values is None else json.dumps(values, sort_keys=True) if values else "",
+        )
+        hash(key)
+    except (TypeError, AttributeError):  # not from a JSON body: moto's parser, uncached
         from moto.dynamodb.comparisons import create_condition_expression_parser
 
         return create_condition_expression_parser(expr, names, values)
@@ -418,8 +425,10 @@ def _parse_cached(key: ParseKey) -> tuple[Any, tuple[str, ...], tuple[str, ...]]
     """moto's parse of one expression; an invalid one raises on every use, as in moto."""
     from moto.dynamodb.comparisons import create_condition_expression_parser
 
-    expr, names, values = key
-    parser = create_condition_expression_parser(expr, json.loads(names), json.loads(values))
+    expr, names_key, values_key = key
+    names = None if names_key is None else dict(names_key)
+    values = None if values_key is None else json.loads(values_key) if values_key else {}
+    parser = create_condition_expression_parser(expr, names, values)
     tree = parser.parse()
     return tree, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
 
