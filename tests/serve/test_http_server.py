@@ -114,6 +114,34 @@ def test_line_reader_takes_buffered_lines_whole_and_the_rest_as_cheroot_does() -
         )
 
 
+def test_line_reader_takes_a_long_buffered_line_in_pieces_of_size_without_pyio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """cheroot reads header lines 256 bytes at a time; a bearer token's line is longer.
+    Each piece of a buffered line comes from the buffer: `_pyio`'s readline is never
+    reached (it is made to fail here), and the pieces add up to the line as sent."""
+    token_line = b"Authorization: Bearer " + b"e" * 900 + b"\r\n"
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        reader: Any = LineReader(ours, "rb")
+        theirs.sendall(b"GET / HTTP/1.1\r\n" + token_line + b"\r\n")
+        assert reader.readline(256) == b"GET / HTTP/1.1\r\n"
+
+        def no_pyio(*args: Any) -> bytes:
+            raise AssertionError("a buffered line went through _pyio's readline")
+
+        # cheroot's reader is a `_pyio.BufferedReader`: its readline is `_pyio.IOBase`'s.
+        (pyio_base,) = [c for c in LineReader.__mro__ if c.__name__ == "IOBase"]
+        monkeypatch.setattr(pyio_base, "readline", no_pyio)
+        pieces: list[bytes] = []
+        while not pieces or pieces[-1][-1:] != b"\n":
+            pieces.append(reader.readline(256))
+        assert [len(piece) for piece in pieces[:-1]] == [256] * (len(pieces) - 1)
+        assert b"".join(pieces) == token_line
+        assert reader.readline(256) == b"\r\n"
+        assert reader.bytes_read == len(b"GET / HTTP/1.1\r\n") + len(token_line) + 2
+
+
 def test_a_client_that_keeps_sending_does_not_keep_the_only_worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
