@@ -193,9 +193,15 @@ def bind_error(host: str, port: int, error: OSError) -> str:
     return f"error: cannot listen on {host}:{port}: {error.strerror or error}"
 
 
-def build_server(app: WSGIApplication, sock: socket.socket, embedded: bool = False) -> HttpServer:
+def worker_threads(embedded: bool, chaos: object | None) -> int:
+    """A few workers when no request ever waits (embedded moto, no chaos), else enough for
+    every waiting request (http_server.THREADS: the numbers are there)."""
+    return EMBEDDED_THREADS if embedded and chaos is None else THREADS
+
+
+def build_server(app: WSGIApplication, sock: socket.socket, threads: int = THREADS) -> HttpServer:
     """The HTTP server (codegen/serve/http_server.py) on an already bound socket."""
-    return HttpServer(app, sock, EMBEDDED_THREADS if embedded else THREADS)
+    return HttpServer(app, sock, threads)
 
 
 def route_table(app: LocalApi) -> str:
@@ -263,7 +269,8 @@ def serve(args: argparse.Namespace) -> int:
         sock.close()
         raise
     try:
-        server = build_server(app, sock, app.storage.embedded)  # closes the socket on stop
+        threads = worker_threads(app.storage.embedded, args.chaos)
+        server = build_server(app, sock, threads)  # closes the socket on stop
         if threading.current_thread() is threading.main_thread():
             # Before the banner: whoever waits for "Serving" may stop the server at once.
             # Ctrl-C and a stop by pid (SIGTERM) both ask for a clean stop. Setting SIGINT's

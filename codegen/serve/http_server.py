@@ -27,12 +27,16 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 # Worker threads. With `--dynamodb-endpoint` a request waits on the network, so the load
-# test's largest number of clients can be inside handlers at once. Embedded moto answers
-# one call at a time and a request never waits on the network: more threads than a few
-# only contend for the GIL (8 keep-alive clients: about 8 % fewer requests/s with 32
-# threads than with 4; idle keep-alive connections hold no thread in cheroot).
+# test's largest number of clients can be inside handlers at once; so it does under
+# `--chaos`, whose read timeouts stall an attempt and whose throttles make botocore sleep
+# before retrying. Embedded moto without chaos answers one call at a time and a request
+# never waits: more workers only contend for the GIL (8 keep-alive clients: about 8 % fewer
+# requests/s with 32 threads than with 4; POST /users, medians of 5 alternating rounds:
+# 300 req/s with 1 worker, 286 with 2, 259 with 4). Two, so that a request that does wait
+# (a handler's own call to another service) does not hold up every other one. Idle
+# keep-alive connections hold no thread in cheroot.
 THREADS = 32
-EMBEDDED_THREADS = 4
+EMBEDDED_THREADS = 2
 BACKLOG = 128
 STOP_POLL_SECONDS = 0.1
 # How long a worker waits on its connection for the next request (`Connection`).
