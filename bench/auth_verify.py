@@ -21,11 +21,11 @@ from bench.stats import median, percentile
 
 
 def cases() -> dict[str, Callable[[], object]]:
-    from codegen.render import apigw
+    from codegen.openapi.parser import parse_api
+    from codegen.render.cloudformation import apigw
     from codegen.serve.auth.credentials_cli import headers
     from codegen.serve.auth.setup import build_auth
     from codegen.serve.definition import GatewayDefinition
-    from codegen.spec.parser import parse_api
 
     api = parse_api(config.ROOT / "openapi.yaml")
     definition = GatewayDefinition.from_body(apigw.definition_body(api))

@@ -60,8 +60,8 @@ print(json.dumps({"ms": elapsed * 1000, "effect": effect}))
 
 def project(directory: Path) -> Path:
     """The rendered project with its verification functions filled in; its src/."""
+    from codegen.openapi.parser import parse_api
     from codegen.render.collect import render_all, write
-    from codegen.spec.parser import parse_api
 
     (directory / "openapi.yaml").write_bytes(SPEC.read_bytes())
     api = parse_api(directory / "openapi.yaml")

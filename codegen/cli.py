@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from codegen.spec.errors import SpecError
+from codegen.openapi.errors import SpecError
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -54,8 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _generate(spec: Path) -> int:
+    from codegen.openapi.parser import parse_api
     from codegen.render.collect import render_all, write
-    from codegen.spec.parser import parse_api
 
     api = parse_api(spec)
     for relative in write(api.root, render_all(api)):
@@ -64,8 +64,8 @@ def _generate(spec: Path) -> int:
 
 
 def _check(spec: Path) -> int:
+    from codegen.openapi.parser import parse_api
     from codegen.render.collect import check, render_all
-    from codegen.spec.parser import parse_api
 
     api = parse_api(spec)
     problems = check(api.root, render_all(api))

@@ -14,8 +14,8 @@ from codegen.diff.compare import diff_documents
 from codegen.diff.policy import check_version_policy
 from codegen.diff.report import format_json, format_text
 from codegen.diff.sources import load_source
-from codegen.spec.errors import SpecError
-from codegen.spec.published import PUBLISHED_SPEC, load_spec, published_document
+from codegen.openapi.errors import SpecError
+from codegen.openapi.published import PUBLISHED_SPEC, load_spec, published_document
 
 
 def build_parser() -> argparse.ArgumentParser:

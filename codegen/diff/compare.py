@@ -14,8 +14,8 @@ from typing import Any
 from codegen.diff.changes import Change, Changes
 from codegen.diff.operations import compare_paths
 from codegen.diff.schemas import documentation_changes
-from codegen.spec.document import dereference, strip_private_extensions
-from codegen.spec.errors import join_pointer
+from codegen.openapi.document import dereference, strip_private_extensions
+from codegen.openapi.errors import join_pointer
 
 _TOP_LEVEL_DOC_KEYS = ("openapi", "servers", "tags", "externalDocs")
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from codegen.diff.changes import Changes
 from codegen.diff.schemas import Direction, compare_schema, documentation_changes
-from codegen.spec.errors import join_pointer
-from codegen.spec.http import HTTP_METHODS
+from codegen.openapi.errors import join_pointer
+from codegen.openapi.http import HTTP_METHODS
 
 _TEMPLATE = re.compile(r"\{([^}/]+)\}")
 _OPERATION_DOC_KEYS = frozenset({"summary", "description", "tags", "externalDocs"})

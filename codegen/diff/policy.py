@@ -15,7 +15,7 @@ from typing import Any
 
 from codegen.diff.changes import Change
 from codegen.diff.compare import diff_documents
-from codegen.spec.document import strip_private_extensions
+from codegen.openapi.document import strip_private_extensions
 
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"

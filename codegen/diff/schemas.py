@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from codegen.diff.changes import Changes
-from codegen.spec.errors import join_pointer
+from codegen.openapi.errors import join_pointer
 
 Direction = Literal["request", "response"]
 

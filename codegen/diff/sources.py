@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from codegen.spec.document import FileReader, bundle_external_refs
-from codegen.spec.errors import SpecError
-from codegen.spec.loader import check_version, read_yaml, validate_openapi
+from codegen.openapi.document import FileReader, bundle_external_refs
+from codegen.openapi.errors import SpecError
+from codegen.openapi.loader import check_version, read_yaml, validate_openapi
 
 _GIT_TIMEOUT_S = 30
 

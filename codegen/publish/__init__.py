@@ -4,7 +4,7 @@ Writes what client teams get: `openapi.json` and `openapi.yaml` (one self-contai
 OpenAPI 3.0 document without the generator's and API Gateway's extensions, `servers`
 set to the deployed URL pattern and the local server, every example checked against
 its schema) and `index.html`, the offline API reference, with its assets in `assets/`,
-and typed clients generated from that document in `clients/` (`codegen.publish.clients`:
+and typed clients generated from that document in `clients/` (`codegen.publish.typed_clients`:
 Python from openapi-python-client, TypeScript types from openapi-typescript; `--no-clients`
 skips them).
 `--write-published` also records the document as the project's last published spec
@@ -24,10 +24,10 @@ from typing import Any
 
 import yaml
 
-from codegen.publish.clients import ClientGenerationError, write_clients
+from codegen.openapi.errors import SpecError
+from codegen.openapi.published import PUBLISHED_SPEC, load_spec, published_document
 from codegen.publish.docs_page import asset_files, render_docs_html
-from codegen.spec.errors import SpecError
-from codegen.spec.published import PUBLISHED_SPEC, load_spec, published_document
+from codegen.publish.typed_clients import ClientGenerationError, write_clients
 
 ASSETS_SUBDIR = "assets"
 

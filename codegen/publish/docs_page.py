@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from codegen.spec.errors import SpecError
+from codegen.openapi.errors import SpecError
 
 # The files the page needs (Swagger UI's vendor folder has more: maps, ES builds).
 ASSET_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "favicon-16x16.png")

@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.render.authorizers import render_authorizer_stubs, render_authorizers
-from codegen.render.observability import render_observability
-from codegen.render.routes import render_routes
-from codegen.render.runtime import GENERATED, render_runtime
-from codegen.render.sam import render_template
-from codegen.render.stubs import render_stubs
+from codegen.openapi.model import Api
+from codegen.render.cloudformation.sam import render_template
+from codegen.render.python.authorizers import render_authorizer_stubs, render_authorizers
+from codegen.render.python.observability_module import render_observability
+from codegen.render.python.routes import render_routes
+from codegen.render.python.runtime import GENERATED, render_runtime
+from codegen.render.python.stubs import render_stubs
+from codegen.render.python.validators import render_validators
 from codegen.render.templating import HEADER_PREFIX
-from codegen.render.validators import render_validators
-from codegen.spec.model import Api
 
 TEMPLATE_FILE = Path("template.yaml")
 

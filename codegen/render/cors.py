@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.spec.model import Api
+from codegen.openapi.model import Api
 
 # Headers browsers must be allowed to send whatever the spec declares: the JSON body's
 # Content-Type, and the credentials of the authentication that comes next (API keys with

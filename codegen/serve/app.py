@@ -6,7 +6,7 @@
     app.close()
 
 The routes come from `generated.routes.ROUTES` (rendered from the spec), never from the
-YAML; the spec document comes from the parsed model (`codegen.spec.parser.parse_api`).
+YAML; the spec document comes from the parsed model (`codegen.openapi.parser.parse_api`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen.serve import local_secrets, observability
+from codegen.serve import local_secrets, terminal_log
 from codegen.serve.auth.setup import AuthOptions, AuthSetupError, build_auth
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.docs_hook import load_docs_site
-from codegen.serve.events import LambdaEventConverter
-from codegen.serve.gateway import LocalGateway
 from codegen.serve.handlers import HandlerResolver, add_to_sys_path
+from codegen.serve.local_gateway import LocalGateway
+from codegen.serve.proxy_events import LambdaEventConverter
 from codegen.serve.response_checks import CompiledResponseValidator
 from codegen.serve.routing import RouteLike, RouteMatcher
 from codegen.serve.spec_documents import SpecDocuments
@@ -117,13 +117,13 @@ def create_app(
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from codegen.render import apigw
+    from codegen.openapi import aws_names as deployed
+    from codegen.openapi.errors import SpecError
+    from codegen.openapi.parser import parse_api
+    from codegen.render.cloudformation import apigw
     from codegen.serve.auth.jwks import JwksError
     from codegen.serve.auth.local_credentials import CredentialsError
     from codegen.serve.dynamodb_tables import TemplateError
-    from codegen.spec import gateway as deployed
-    from codegen.spec.errors import SpecError
-    from codegen.spec.parser import parse_api
 
     root = root.resolve()
     add_to_sys_path(root / "src")
@@ -138,8 +138,8 @@ def create_app(
         api = parse_api(root / spec_file)
     except SpecError as error:
         raise StartupError(f"{root / spec_file}: {error}") from error
-    # The functions' metrics lines, human-readable (`serve/observability.py`).
-    observability.install()
+    # The functions' metrics lines, human-readable (`serve/terminal_log.py`).
+    terminal_log.install()
     # The handlers run in this process: give them the secrets the template would resolve.
     provided_secrets = local_secrets.provide(api.secrets)
     # What API Gateway answers by itself, exactly as template.yaml deploys it.

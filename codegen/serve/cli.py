@@ -21,8 +21,8 @@ from codegen.serve import chaos, faults, local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.auth.setup import AuthOptions
 from codegen.serve.http_server import EMBEDDED_THREADS, THREADS, HttpServer
-from codegen.serve.observability import HumanFormatter
 from codegen.serve.storage import ENDPOINT_VARIABLE
+from codegen.serve.terminal_log import HumanFormatter
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -160,7 +160,7 @@ def configure_logging() -> None:
     logging.logMultiprocessing = False
     logging._srcfile = None
     handler = logging.StreamHandler(sys.stderr)
-    # The functions' request records human-readable (`serve/observability.py`).
+    # The functions' request records human-readable (`serve/terminal_log.py`).
     handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     for noisy in ("botocore", "boto3", "urllib3"):

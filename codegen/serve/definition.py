@@ -1,7 +1,7 @@
 """The gateway's own answers, read from the DefinitionBody that is deployed.
 
-`codegen.render.apigw.definition_body(api)` renders the API Gateway REST definition that
-template.yaml deploys. Besides the Lambda (`aws_proxy`) methods it declares what API
+`codegen.render.cloudformation.apigw.definition_body(api)` renders the API Gateway REST
+definition that template.yaml deploys. Besides the Lambda (`aws_proxy`) methods it declares what API
 Gateway answers by itself, and this module turns those declarations into responses:
 
 - mock integrations (`x-amazon-apigateway-integration: {type: mock}`): the OPTIONS
@@ -35,14 +35,14 @@ from typing import Any, Literal
 
 from werkzeug.wrappers import Response
 
-from codegen.spec.gateway import (
+from codegen.openapi.aws_names import (
     ANY_METHOD,
     AUTHTYPE,
     BINARY_MEDIA_TYPES,
     GATEWAY_RESPONSES,
     INTEGRATION,
 )
-from codegen.spec.http import HTTP_METHODS, JSON_MEDIA_TYPE, bare_media_type
+from codegen.openapi.http import HTTP_METHODS, JSON_MEDIA_TYPE, bare_media_type
 
 ANY = "ANY"
 

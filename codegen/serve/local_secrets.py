@@ -1,9 +1,9 @@
 """Values for the spec's secrets (`x-codegen.secrets`) when the server runs locally.
 
 Deployed, CloudFormation resolves each secret into the functions' environment (see
-`codegen.render.sam`). The local server runs the handlers in its own process, so it puts a
-random value in `os.environ` for each declared variable that is not already set (a value
-the developer exported is kept, e.g. to reuse cursors across restarts). The values live
+`codegen.render.cloudformation.sam`). The local server runs the handlers in its own process,
+so it puts a random value in `os.environ` for each declared variable that is not already set
+(a value the developer exported is kept, e.g. to reuse cursors across restarts). The values live
 only as long as the process and are never printed.
 """
 
@@ -13,7 +13,7 @@ import os
 import secrets
 from collections.abc import Iterable
 
-from codegen.spec.model import Secret
+from codegen.openapi.model import Secret
 
 VALUE_BYTES = 32  # 256 random bits, as token_urlsafe's default
 

@@ -1,6 +1,6 @@
 """Check each proxy response against the spec with code generated from it at start-up.
 
-The same conversion as the request validators (codegen/spec/jsonschema.py: OpenAPI 3.0
+The same conversion as the request validators (codegen/openapi/jsonschema.py: OpenAPI 3.0
 schema -> JSON Schema draft-04, `response` direction) compiled by fastjsonschema into
 Python functions, one per documented (operation, status, JSON media type), and the same
 format checks the Lambda uses (generated.validation.FORMATS). openapi-core, which this
@@ -22,11 +22,11 @@ from typing import Any, Protocol
 
 import fastjsonschema
 
+from codegen.openapi.errors import join_pointer
+from codegen.openapi.http import JSON_MEDIA_TYPE, bare_media_type
+from codegen.openapi.jsonschema import DRAFT_04, SchemaConverter
+from codegen.openapi.model import Api, Response
 from codegen.serve.proxy import ProxyResponse
-from codegen.spec.errors import join_pointer
-from codegen.spec.http import JSON_MEDIA_TYPE, bare_media_type
-from codegen.spec.jsonschema import DRAFT_04, SchemaConverter
-from codegen.spec.model import Api, Response
 
 Check = Callable[[Any], Any]
 

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from codegen.spec.parser import parse_api
+from codegen.openapi.parser import parse_api
 from tests.codegen.helpers import SPECS, copy_spec, generate, load_operations
 
 

@@ -45,8 +45,8 @@ def copy_spec(source: Path, directory: Path, name: str = "openapi.yaml") -> Path
 
 def generate(spec: Path) -> None:
     """Generate in-process (fast) beside `spec`."""
+    from codegen.openapi.parser import parse_api
     from codegen.render.collect import render_all, write
-    from codegen.spec.parser import parse_api
 
     api = parse_api(spec)
     write(api.root, render_all(api))

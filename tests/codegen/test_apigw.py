@@ -11,18 +11,7 @@ from typing import Any
 
 import pytest
 
-from codegen.render.apigw import (
-    CATCH_ALL_PATH,
-    MOCK_MEDIA_TYPES,
-    MOCK_REQUEST_TEMPLATE,
-    USER_POOL_PARAMETER,
-    definition_body,
-    gateway_responses,
-    mock_media_types,
-)
-from codegen.render.cors import allow_headers, cors_headers, expose_headers
-from codegen.spec.errors import SpecError
-from codegen.spec.gateway import (
+from codegen.openapi.aws_names import (
     ANY_METHOD,
     API_KEY_SOURCE,
     BINARY_MEDIA_TYPES,
@@ -30,8 +19,9 @@ from codegen.spec.gateway import (
     INTEGRATION,
     function_logical_id,
 )
-from codegen.spec.http import HTTP_METHODS
-from codegen.spec.model import (
+from codegen.openapi.errors import SpecError
+from codegen.openapi.http import HTTP_METHODS
+from codegen.openapi.model import (
     Api,
     HandlerRef,
     Operation,
@@ -41,7 +31,17 @@ from codegen.spec.model import (
     SecurityRequirement,
     SecurityScheme,
 )
-from codegen.spec.parser import parse_api
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.apigw import (
+    CATCH_ALL_PATH,
+    MOCK_MEDIA_TYPES,
+    MOCK_REQUEST_TEMPLATE,
+    USER_POOL_PARAMETER,
+    definition_body,
+    gateway_responses,
+    mock_media_types,
+)
+from codegen.render.cors import allow_headers, cors_headers, expose_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from codegen.cli import main
+from codegen.openapi.errors import SpecError
+from codegen.openapi.parser import parse_api
 from codegen.render.collect import render_all
-from codegen.spec.errors import SpecError
-from codegen.spec.parser import parse_api
 from tests.codegen.helpers import SPECS, copy_spec, run_codegen
 
 Spec = dict[str, Any]

@@ -34,7 +34,7 @@ def test_a_bug_is_one_line_and_exit_3(
     def broken(spec: Path) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("codegen.spec.parser.parse_api", broken)
+    monkeypatch.setattr("codegen.openapi.parser.parse_api", broken)
     monkeypatch.delenv("CODEGEN_DEBUG", raising=False)
     assert cli.main(["--spec", str(tmp_path / "openapi.yaml")]) == 3
     err = capsys.readouterr().err

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from codegen.spec.clients import Client, Quota, Throttle, resource_servers
-from codegen.spec.errors import SpecError
-from codegen.spec.parser import build_api, parse_api
+from codegen.openapi.client_teams import Client, Quota, Throttle, resource_servers
+from codegen.openapi.errors import SpecError
+from codegen.openapi.parser import build_api, parse_api
 
 ROOT = Path(__file__).resolve().parents[2]
 SECURED: dict[str, Any] = {

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.spec.errors import SpecError
-from codegen.spec.parser import parse_api
+from codegen.openapi.errors import SpecError
+from codegen.openapi.parser import parse_api
 from tests.codegen.helpers import event, generate, load_operations
 
 COORDINATES = {

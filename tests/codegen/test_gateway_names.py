@@ -1,4 +1,4 @@
-"""codegen.spec.gateway: one rule for a function's logical id, shared by render/ and serve/."""
+"""codegen.openapi.aws_names: one rule for a function's logical id, shared by render/ and serve/."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen.spec.gateway import function_logical_id
-from codegen.spec.parser import parse_api
+from codegen.openapi.aws_names import function_logical_id
+from codegen.openapi.parser import parse_api
 
 REPO = Path(__file__).resolve().parents[2]
 

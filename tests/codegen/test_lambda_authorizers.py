@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from codegen.openapi.parser import parse_api
 from codegen.serve import LocalApi, create_app
-from codegen.spec.parser import parse_api
 from tests.codegen.helpers import SPECS, copy_spec, generate, run_codegen
 from tests.support import aws_checks
 

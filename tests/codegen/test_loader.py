@@ -1,4 +1,4 @@
-"""spec/loader.py and spec/refs.py: reading the YAML, and the checks made before parsing."""
+"""openapi/loader.py and openapi/refs.py: reading the YAML, and the checks made before parsing."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from codegen.spec.errors import SpecError
-from codegen.spec.loader import check_refs, check_version, load_document, read_yaml
-from codegen.spec.refs import follow_refs, resolve_pointer
+from codegen.openapi.errors import SpecError
+from codegen.openapi.loader import check_refs, check_version, load_document, read_yaml
+from codegen.openapi.refs import follow_refs, resolve_pointer
 
 
 def test_read_yaml_refuses_duplicate_keys(tmp_path: Path) -> None:

@@ -10,20 +10,20 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.render.alarms import alarm_prefix
-from codegen.render.dashboard import DASHBOARD_LOGICAL_ID, widget_titles
-from codegen.render.monitoring import (
+from codegen.openapi.aws_names import STAGE_NAME, function_logical_id
+from codegen.openapi.errors import SpecError
+from codegen.openapi.model import Api
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.alarms import alarm_prefix
+from codegen.render.cloudformation.dashboard import DASHBOARD_LOGICAL_ID, widget_titles
+from codegen.render.cloudformation.monitoring import (
     ALARM_TOPIC,
     ALARM_TOPIC_PARAMETER,
     CREATE_TOPIC_CONDITION,
     alarm_target,
 )
-from codegen.render.observability import REQUEST_METRICS, render_observability
-from codegen.render.sam import build_template, render_template
-from codegen.spec.errors import SpecError
-from codegen.spec.gateway import STAGE_NAME, function_logical_id
-from codegen.spec.model import Api
-from codegen.spec.parser import parse_api
+from codegen.render.cloudformation.sam import build_template, render_template
+from codegen.render.python.observability_module import REQUEST_METRICS, render_observability
 from tests.codegen.helpers import SPECS
 from tests.support import aws_checks
 

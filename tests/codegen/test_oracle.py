@@ -36,9 +36,9 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 from schemathesis import GenerationMode
 
-from codegen.spec.jsonschema import resolve_schema, simple_type
-from codegen.spec.model import Operation
-from codegen.spec.parser import parse_api
+from codegen.openapi.jsonschema import resolve_schema, simple_type
+from codegen.openapi.model import Operation
+from codegen.openapi.parser import parse_api
 from tests.codegen.helpers import OUR_SPEC, SPECS, load_operations
 
 MAX_EXAMPLES = 25

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from codegen.spec.model import HandlerRef, KeyAttribute, Table, TableAccess
-from codegen.spec.naming import path_name, snake_case
-from codegen.spec.parser import parse_api
+from codegen.openapi.model import HandlerRef, KeyAttribute, Table, TableAccess
+from codegen.openapi.naming import path_name, snake_case
+from codegen.openapi.parser import parse_api
 from tests.codegen.helpers import OUR_SPEC, SPECS
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from codegen.spec.errors import SpecError
-from codegen.spec.http import is_json_media_type
-from codegen.spec.parser import build_api
+from codegen.openapi.errors import SpecError
+from codegen.openapi.http import is_json_media_type
+from codegen.openapi.parser import build_api
 
 SPEC = Path("openapi.yaml")
 THING = {"$ref": "#/components/schemas/Thing"}

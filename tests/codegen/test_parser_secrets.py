@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from codegen.render.sam import SECRETS_KEY, build_template
-from codegen.spec.errors import SpecError
-from codegen.spec.model import Secret
-from codegen.spec.parser import parse_api
+from codegen.openapi.errors import SpecError
+from codegen.openapi.model import Secret
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.sam import SECRETS_KEY, build_template
 from tests.codegen.helpers import OUR_SPEC, run_codegen, write_settings_spec
 
 TABLES = {"Things": {"partitionKey": {"name": "id", "type": "S"}, "environment": "TABLE_NAME"}}

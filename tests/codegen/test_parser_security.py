@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from codegen.spec.errors import SpecError
-from codegen.spec.model import Api, SecurityRequirement, SecurityScheme
-from codegen.spec.parser import build_api
+from codegen.openapi.errors import SpecError
+from codegen.openapi.model import Api, SecurityRequirement, SecurityScheme
+from codegen.openapi.parser import build_api
 
 SPEC = Path("openapi.yaml")
 SCHEMES: dict[str, Any] = {

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from codegen.cli import main
+from codegen.openapi.parser import parse_api
 from codegen.render.collect import check, render_all, write
 from codegen.render.templating import HEADER_PREFIX
-from codegen.spec.parser import parse_api
 from tests.codegen.helpers import OUR_SPEC, REPO, SPECS, copy_spec, generate
 
 ALL_SPECS = [OUR_SPEC, SPECS / "petstore-expanded.yaml", SPECS / "catalog.yaml"]
@@ -160,7 +160,7 @@ def test_adding_an_operation_adds_its_stub_validator_and_route(
     stub = (root / "src/users/replace_user.py").read_text()
     assert "from generated.operations.replace_user import validate" in stub
     template = root / "template.yaml"
-    if template.exists():  # rendered by codegen.render.sam
+    if template.exists():  # rendered by codegen.render.cloudformation.sam
         assert "users.replace_user.handler" in template.read_text()
 
 

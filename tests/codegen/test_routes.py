@@ -1,12 +1,12 @@
-"""render/routes.py: the route table, one Route per operation, in spec order."""
+"""render/python/routes.py: the route table, one Route per operation, in spec order."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from codegen.render.routes import ROUTES_FILE, render_routes
-from codegen.spec.parser import build_api
+from codegen.openapi.parser import build_api
+from codegen.render.python.routes import ROUTES_FILE, render_routes
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",

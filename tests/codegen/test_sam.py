@@ -15,8 +15,12 @@ from typing import Any
 
 import pytest
 
-from codegen.render.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body
-from codegen.render.sam import (
+from codegen.openapi.aws_names import STAGE_NAME, function_logical_id
+from codegen.openapi.errors import SpecError
+from codegen.openapi.model import Api, Secret
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body
+from codegen.render.cloudformation.sam import (
     NO_RESERVATION,
     RESERVED_CONCURRENCY_CONDITION,
     RESERVED_CONCURRENCY_PARAMETER,
@@ -24,10 +28,6 @@ from codegen.render.sam import (
     build_template,
     render_template,
 )
-from codegen.spec.errors import SpecError
-from codegen.spec.gateway import STAGE_NAME, function_logical_id
-from codegen.spec.model import Api, Secret
-from codegen.spec.parser import parse_api
 from tests.support import aws_checks
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.render.apigw import USER_POOL_PARAMETER
-from codegen.render.sam import render_template
-from codegen.spec.gateway import API_KEY_SOURCE, BINARY_MEDIA_TYPES
-from codegen.spec.parser import parse_api
+from codegen.openapi.aws_names import API_KEY_SOURCE, BINARY_MEDIA_TYPES
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.apigw import USER_POOL_PARAMETER
+from codegen.render.cloudformation.sam import render_template
 from tests.codegen.helpers import SPECS, event, generate, load_operations, run_codegen
 from tests.support import aws_checks
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.render.sam import render_template
-from codegen.spec.parser import parse_api
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.sam import render_template
 from tests.support import tools
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,4 @@
-"""render/stubs.py: one stub module per handler module, package `__init__.py`s on the way."""
+"""render/python/stubs.py: one stub module per handler module, package `__init__.py`s on the way."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 from typing import Any
 
-from codegen.render.stubs import render_stubs
-from codegen.spec.parser import build_api
+from codegen.openapi.parser import build_api
+from codegen.render.python.stubs import render_stubs
 
 SPEC = Path("openapi.yaml")
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from codegen.render.sam import build_template, render_template
+from codegen.openapi.errors import SpecError
+from codegen.openapi.parser import parse_api
+from codegen.render.cloudformation.sam import build_template, render_template
 from codegen.serve.dynamodb_tables import ensure_tables, read_tables
-from codegen.spec.errors import SpecError
-from codegen.spec.parser import parse_api
 from tests.support.dynamo import dynamodb
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codegen.spec.document import dereference, external_refs, strip_private_extensions
+from codegen.openapi.document import dereference, external_refs, strip_private_extensions
 
 
 def test_strip_removes_private_extensions_at_any_depth() -> None:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from codegen.diff import diff_documents, load_source
-from codegen.spec.errors import SpecError
+from codegen.openapi.errors import SpecError
 from tests.diff.base_spec import base
 
 GIT = shutil.which("git")

@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from codegen.openapi.parser import parse_api
 from codegen.publish import main as publish_main
-from codegen.spec.parser import parse_api
 from tests.support.tools import chromium, require_tool
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

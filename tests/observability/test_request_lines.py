@@ -18,7 +18,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
-from codegen.spec.parser import parse_api
+from codegen.openapi.parser import parse_api
 from generated import observability
 from generated.routes import ROUTES
 from tests.support.contract import body_of

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
+from codegen.openapi.document import PRIVATE_EXTENSION_PREFIXES, external_refs
+from codegen.openapi.errors import SpecError
+from codegen.openapi.loader import read_yaml
+from codegen.openapi.published import DEPLOYED_SERVER, published_document
 from codegen.publish import main
-from codegen.spec.document import PRIVATE_EXTENSION_PREFIXES, external_refs
-from codegen.spec.errors import SpecError
-from codegen.spec.loader import read_yaml
-from codegen.spec.published import DEPLOYED_SERVER, published_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"

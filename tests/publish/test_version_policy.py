@@ -13,8 +13,8 @@ import yaml
 from codegen.diff import check_version_policy, load_source
 from codegen.diff.cli import main as diff_main
 from codegen.diff.report import format_text
+from codegen.openapi.published import PUBLISHED_SPEC, load_spec, published_document
 from codegen.publish import main as publish_main
-from codegen.spec.published import PUBLISHED_SPEC, load_spec, published_document
 from tests.diff.base_spec import base
 
 ROOT = Path(__file__).resolve().parents[2]

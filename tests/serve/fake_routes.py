@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from codegen.render.apigw import MOCK_MEDIA_TYPES, MOCK_REQUEST_TEMPLATE
+from codegen.render.cloudformation.apigw import MOCK_MEDIA_TYPES, MOCK_REQUEST_TEMPLATE
 from codegen.serve.definition import GatewayDefinition
 
 H = "tests.serve.fake_handlers."

@@ -85,7 +85,7 @@ def test_cors_exposes_location_and_retry_after(client: Client) -> None:
 
 
 def test_oversized_body_is_the_declared_413(client: Client) -> None:
-    from codegen.serve.gateway import MAX_BODY_BYTES
+    from codegen.serve.local_gateway import MAX_BODY_BYTES
 
     response = client.post(
         "/users", data=b"x" * (MAX_BODY_BYTES + 1), content_type="application/json"

@@ -8,8 +8,8 @@ import pytest
 from werkzeug.test import Client
 
 from codegen.serve.docs_hook import DocsSite, load_docs_site
-from codegen.serve.gateway import LocalGateway
 from codegen.serve.handlers import HandlerResolver
+from codegen.serve.local_gateway import LocalGateway
 from codegen.serve.routing import RouteMatcher
 from tests.serve.fake_routes import DEFINITION, ROUTES
 

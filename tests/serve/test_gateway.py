@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from werkzeug.test import Client, TestResponse
 
-from codegen.serve.gateway import MAX_BODY_BYTES, LocalGateway
 from codegen.serve.handlers import HandlerResolver
+from codegen.serve.local_gateway import MAX_BODY_BYTES, LocalGateway
 from codegen.serve.routing import RouteMatcher
 from codegen.serve.spec_documents import SpecDocuments
 from tests.serve import auth_tokens

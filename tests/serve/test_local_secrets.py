@@ -10,8 +10,8 @@ import pytest
 import requests
 from werkzeug.test import Client
 
+from codegen.openapi.model import Secret
 from codegen.serve import LocalApi, create_app, local_secrets
-from codegen.spec.model import Secret
 from tests.support.credentials import auth_headers, authenticated
 from tests.support.servers import codegen_server
 

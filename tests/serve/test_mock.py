@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from codegen.render.stubs import render_stubs
+from codegen.openapi.parser import parse_api
+from codegen.openapi.published import published_document
+from codegen.openapi.refs import follow_refs
+from codegen.render.python.stubs import render_stubs
 from codegen.serve import LocalApi, create_app
 from codegen.serve.mock.prefer import preferences
 from codegen.serve.mock.stubs import stub_operations
-from codegen.spec.parser import parse_api
-from codegen.spec.published import published_document
-from codegen.spec.refs import follow_refs
 from tests.support.credentials import auth_headers, authenticated
 from tests.support.ports import free_port
 from tests.support.servers import serve_command

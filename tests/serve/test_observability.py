@@ -9,7 +9,7 @@ import logging
 import pytest
 from werkzeug.test import Client
 
-from codegen.serve.observability import HumanFormatter, metrics_text
+from codegen.serve.terminal_log import HumanFormatter, metrics_text
 from tests.serve.test_app import app, client  # the real project on embedded moto, signed in
 
 __all__ = ["app", "client"]

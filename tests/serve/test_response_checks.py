@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from codegen.openapi.parser import parse_api
 from codegen.serve.proxy import ProxyResponse
 from codegen.serve.response_checks import CompiledResponseValidator
 from codegen.serve.validation import ResponseValidator
-from codegen.spec.parser import parse_api
 from tests.serve.test_validation import ROOT, USER, answer
 
 

@@ -9,9 +9,9 @@ import requests
 
 from codegen.serve.chaos import parse as parse_chaos
 from codegen.serve.cli import worker_threads
-from codegen.serve.gateway import LocalGateway
 from codegen.serve.handlers import HandlerResolver
 from codegen.serve.http_server import THREADS
+from codegen.serve.local_gateway import LocalGateway
 from codegen.serve.routing import RouteMatcher
 from tests.serve.fake_routes import DEFINITION, ROUTES
 from tests.serve.http_servers import serving

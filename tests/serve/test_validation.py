@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from codegen.serve.gateway import LocalGateway
+from codegen.openapi.parser import parse_api
 from codegen.serve.handlers import HandlerResolver
+from codegen.serve.local_gateway import LocalGateway
 from codegen.serve.proxy import ProxyResponse
 from codegen.serve.routing import RouteMatcher
 from codegen.serve.validation import ResponseValidator
-from codegen.spec.parser import parse_api
 from tests.serve.fake_routes import DEFINITION, ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]

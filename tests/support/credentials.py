@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codegen.openapi.parser import parse_api
 from codegen.serve.auth.credentials_cli import headers
 from codegen.serve.auth.local_credentials import LocalCredentials, load_or_create
 from codegen.serve.auth.setup import client_teams
-from codegen.spec.parser import parse_api
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -23,12 +23,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from codegen.openapi.client_teams import Client
+from codegen.openapi.errors import SpecError
 from codegen.serve.auth.api_keys import API_KEY_HEADER
 from codegen.serve.auth.local_credentials import CredentialsError, load_or_create
 from codegen.serve.auth.minting import mint_access_token
 from codegen.serve.auth.setup import client_teams
-from codegen.spec.clients import Client
-from codegen.spec.errors import SpecError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -82,7 +82,7 @@ def choose_client(teams: tuple[Client, ...], name: str | None, needed: set[str])
 
 
 def headers(spec: Path, client: str | None, scopes: list[str]) -> list[tuple[str, str]]:
-    from codegen.spec.parser import parse_api
+    from codegen.openapi.parser import parse_api
 
     api = parse_api(spec)
     teams = client_teams(api)

@@ -28,10 +28,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from codegen.openapi.authorizers import LambdaAuthorizer
 from codegen.serve.context import LOCAL_ACCOUNT_ID, LOCAL_REGION, LambdaContext
 from codegen.serve.definition import GatewayDefinition
 from codegen.serve.handlers import HandlerImportError, HandlerResolver
-from codegen.spec.authorizers import LambdaAuthorizer
 
 log = logging.getLogger("codegen.serve.auth")
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from codegen.openapi.client_teams import Client
+from codegen.openapi.model import Api
 from codegen.serve.auth.api_keys import ApiKeyRegistry
 from codegen.serve.auth.gatekeeper import Gatekeeper
 from codegen.serve.auth.jwks import JwksKeys, parse_jwks
@@ -28,8 +30,6 @@ from codegen.serve.auth.lambda_authorizers import LambdaAuthorizers
 from codegen.serve.auth.local_credentials import LocalCredentials, load_or_create
 from codegen.serve.auth.tokens import TokenVerifier
 from codegen.serve.definition import GatewayDefinition
-from codegen.spec.clients import Client
-from codegen.spec.model import Api
 
 IMPLICIT_CLIENT = "local"
 JWKS_PATH = "/.well-known/jwks.json"

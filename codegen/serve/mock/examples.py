@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from codegen.spec.errors import SpecError, join_pointer
-from codegen.spec.http import HTTP_METHODS
-from codegen.spec.published import check_examples
-from codegen.spec.refs import follow_refs, follow_to_object
+from codegen.openapi.errors import SpecError, join_pointer
+from codegen.openapi.http import HTTP_METHODS
+from codegen.openapi.published import check_examples
+from codegen.openapi.refs import follow_refs, follow_to_object
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen.openapi.model import Api
+from codegen.openapi.published import published_document
 from codegen.serve.handlers import Handler, HandlerResolver
 from codegen.serve.mock.examples import Choice, OperationAnswers, operation_answers
 from codegen.serve.mock.prefer import preferences
 from codegen.serve.mock.stubs import stub_operations
-from codegen.spec.model import Api
-from codegen.spec.published import published_document
 
 MOCK_MODES = ("all", "stubs")
 JSON_SUFFIX = "json"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from codegen.render.stubs import SOURCE_ROOT, render_stubs
-from codegen.spec.model import Api, Operation
+from codegen.openapi.model import Api, Operation
+from codegen.render.python.stubs import SOURCE_ROOT, render_stubs
 
 
 def stub_operations(api: Api, root: Path) -> list[Operation]:

@@ -1,0 +1,1 @@
+"""Renderers of CloudFormation: template.yaml and its API Gateway DefinitionBody."""

@@ -1,0 +1,1 @@
+"""Renderers of Python code: src/generated/ and the handler stubs."""

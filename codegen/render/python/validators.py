@@ -1,0 +1,228 @@
+"""Render `src/generated/operations/<python_name>.py`: one request validator per operation.
+
+Each module holds a typed, immutable request class, a `validate(event)` of straight-line
+code that reads only the parameters and the body the operation declares, and the
+JSON-Schema checks compiled by fastjsonschema *now*, at generation time, so that the
+Lambda package needs no validator library and no compile step at cold start. Each
+parameter and the body has its own check function, called with its name
+(`data.query.limit`, `data.body`), so fastjsonschema's error names (`data.body.email`)
+become our locations (`body.email`) directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from codegen.openapi.http import bare_media_type
+from codegen.openapi.jsonschema import resolve_schema, simple_type
+from codegen.openapi.model import Api, Operation, Parameter
+from codegen.render.python.compiled_checks import BODY_SLOT, RequestChecks, request_checks
+from codegen.render.templating import header, render
+
+GENERATED = Path("src/generated")
+OPERATIONS = GENERATED / "operations"
+
+_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_BODY_TYPES = {"object": "dict[str, Any]", "array": "list[Any]"}
+
+
+def render_validators(api: Api) -> dict[Path, str]:
+    files = {
+        OPERATIONS / f"{op.python_name}.py": render_operation(api, op) for op in api.operations
+    }
+    files[OPERATIONS / "__init__.py"] = render(
+        "package_init.py.j2",
+        header=header(api.spec_path.name),
+        doc="One request validator per operation of the spec.",
+    )
+    return files
+
+
+@dataclass(frozen=True)
+class ParameterView:
+    """What operation.py.j2 needs of one parameter."""
+
+    name: str  # as sent: header names in lower case
+    label: str  # its errors' location, e.g. `query.limit`
+    location: str
+    python_name: str
+    local: str  # validate()'s variable for it: never one of its own names (none ends in _)
+    field_type: str
+    kind: str  # the schema's type ("" when it has none; "json" for a `content` parameter)
+    item_kind: str  # an array's item type
+    required: bool
+    explode: bool
+    parts: str  # the expression of an array's item texts (see _array_parts)
+    has_default: bool
+    default: Any
+    check: str | None  # the compiled check's function, None when coercion implies it
+
+
+@dataclass(frozen=True)
+class BodyView:
+    """What operation.py.j2 needs of the request body."""
+
+    required: bool
+    type: str
+    json: bool
+    media_types: tuple[str, ...]  # the bare media types a raw body may be sent as
+    check: str | None
+
+
+@dataclass(frozen=True)
+class OperationView:
+    """The whole context of operation.py.j2: mypy checks what the template is given."""
+
+    header: str
+    op: Operation
+    fields: tuple[tuple[str, str], ...]  # (attribute, type) of the request class
+    self_name: str
+    params: tuple[ParameterView, ...]
+    locations: frozenset[str]
+    header_names: tuple[str, ...]
+    body: BodyView | None
+    check_code: str
+    imports: tuple[str, ...]
+    uses_re: bool
+    uses_decimal: bool
+
+
+def render_operation(api: Api, op: Operation) -> str:
+    view = operation_view(api, op)
+    return render("operation.py.j2", **{f.name: getattr(view, f.name) for f in fields(view)})
+
+
+def operation_view(api: Api, op: Operation) -> OperationView:
+    components = api.component_schemas()
+    checks = request_checks(api, op)
+    params = tuple(_parameter_view(p, components, checks) for p in op.parameters)
+    request_fields = [(p.python_name, p.field_type) for p in params]
+    body: BodyView | None = None
+    if op.request_body is not None:
+        json_schema = op.request_body.json_schema
+        if json_schema is None:  # no JSON media type: the raw bytes, for the handler to read
+            body_type = "bytes"
+        else:
+            body_type = _BODY_TYPES.get(simple_type(json_schema, components) or "", "Any")
+        if not op.request_body.required and body_type != "Any":
+            body_type += " | None"
+        request_fields.append(("body", body_type))
+        body = BodyView(
+            required=op.request_body.required,
+            type=body_type,
+            json=json_schema is not None,
+            media_types=tuple(sorted({bare_media_type(m) for m in op.request_body.media_types})),
+            check=checks.functions.get(BODY_SLOT),
+        )
+    return OperationView(
+        header=header(api.spec_path.name),
+        op=op,
+        fields=tuple(request_fields),
+        self_name=_free_name("self", {name for name, _ in request_fields}),
+        params=params,
+        locations=frozenset(p.location for p in params),
+        header_names=tuple(sorted({p.name for p in params if p.location == "header"})),
+        body=body,
+        check_code=checks.code,
+        imports=_validation_imports(params, body, checks),
+        uses_re="re." in checks.code,
+        uses_decimal="Decimal" in checks.code,
+    )
+
+
+def _field_type(p: Parameter, components: Any) -> str:
+    kind = simple_type(p.schema, components)
+    if p.content_type is not None:
+        base = "Any"
+    elif kind == "array":
+        items = resolve_schema(p.schema, components).get("items", {})
+        base = f"list[{_PY_TYPES.get(simple_type(items, components) or '', 'str')}]"
+    else:
+        base = _PY_TYPES.get(kind or "", "str")
+    if p.required or "default" in resolve_schema(p.schema, components):
+        return base
+    return f"{base} | None"
+
+
+def _parameter_view(p: Parameter, components: Any, checks: RequestChecks) -> ParameterView:
+    resolved = resolve_schema(p.schema, components)
+    kind = simple_type(p.schema, components) or ""
+    item_kind = ""
+    if p.content_type is not None:
+        kind = "json"  # decoded from JSON text, then checked as a whole
+    elif kind == "array":
+        item_kind = simple_type(resolved.get("items", {}), components) or ""
+    name = p.name.lower() if p.location == "header" else p.name
+    return ParameterView(
+        name=name,
+        label=f"{p.location}.{name}",
+        location=p.location,
+        python_name=p.python_name,
+        local=p.python_name + "_",
+        field_type=_field_type(p, components),
+        kind=kind,
+        item_kind=item_kind,
+        required=p.required,
+        explode=p.explode,
+        parts=_array_parts(p.location, p.explode),
+        has_default="default" in resolved,
+        default=resolved.get("default"),
+        check=checks.functions.get(p.python_name),
+    )
+
+
+def _array_parts(location: str, explode: bool) -> str:
+    """The expression of an array parameter's item texts in `validate` (see the template)."""
+    if location == "path":
+        return 'raw.split(",")'  # one string, comma-separated (style simple)
+    if location == "query" and explode:
+        return "values"  # ?tag=a&tag=b (style form, explode)
+    return "split_values(values)"  # ?ids=1,2 (form, no explode); headers (simple)
+
+
+_COERCIONS = {
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "json": "json_parameter",
+}
+
+
+def _validation_imports(
+    params: tuple[ParameterView, ...], body: BodyView | None, checks: RequestChecks
+) -> tuple[str, ...]:
+    """The names the operation module takes from generated.validation."""
+    names = {"RequestBase"}
+    locations = {p.location for p in params}
+    if params or body:
+        names.add("invalid_request")
+    if "path" in locations:
+        names.add("path_parameters")
+    if "query" in locations:
+        names.update({"query_parameters", "query_values"})
+    if "header" in locations:
+        names.add("header_values")
+    for p in params:
+        kind = p.item_kind if p.kind == "array" else p.kind
+        if kind in _COERCIONS:
+            names.update({_COERCIONS[kind], "Invalid"})
+        if p.kind == "array" and p.parts.startswith("split_values("):
+            names.add("split_values")
+    if body is not None:
+        reader = "json_body" if body.json else "raw_body"
+        names.update({"Invalid", "UnsupportedMediaType", reader, "unsupported_media_type"})
+        if not body.required:
+            names.add("NO_BODY")
+    if checks.functions:
+        names.update({"FORMATS", "SCHEMA_ERRORS", "schema_errors"})
+    if checks.code:
+        names.update({"JsonSchemaValueException", "JsonSchemaValuesException"})
+    return tuple(sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n.lower())))
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    while name in taken:
+        name += "_"
+    return name
