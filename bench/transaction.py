@@ -60,7 +60,6 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
     import boto3
     from moto import mock_aws
 
-    from codegen.serve import embedded_dynamodb
     from codegen.serve.dynamodb_tables import ensure_tables
     from users import service, store
     from utils import dynamodb
@@ -68,8 +67,7 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
     for variable in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):
         os.environ.pop(variable, None)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws(config=embedded_dynamodb.moto_config()):
-        embedded_dynamodb.start()
+    with mock_aws():
         dynamodb.clear_cache()
         template = config.ROOT / "template.yaml"
         os.environ.update(ensure_tables(template, boto3.resource("dynamodb")))
@@ -102,7 +100,6 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
                     functions[index]()
                 samples[index].append((time.perf_counter() - start) / calls_per_batch * 1e6)
         dynamodb.clear_cache()
-        embedded_dynamodb.stop()
     return [
         {"operation": name, "wcu": wcu, "writes": writes, "us": us}
         for (name, wcu, writes), us in zip(VARIANTS, samples, strict=True)

@@ -1,10 +1,13 @@
 """The DynamoDB the local server's handlers talk to: embedded moto, or a real endpoint.
 
-- Embedded (default): moto's `mock_aws` runs in-process for the server's lifetime, in
-  us-east-1, with moto's dummy credentials; no AWS account, Java or second process.
+- Embedded (default): moto's server, in this process on a loopback port for the server's
+  lifetime (codegen/serve/embedded_dynamodb.py), in us-east-1, with dummy credentials; no
+  AWS account, Java or second process.
 - Endpoint (`--dynamodb-endpoint URL` / `AWS_ENDPOINT_URL_DYNAMODB`): any DynamoDB-compatible
-  endpoint such as Amazon's DynamoDB Local. The handlers' boto3 clients pick the endpoint up
-  from `AWS_ENDPOINT_URL_DYNAMODB` (botocore's service-specific endpoint variable).
+  endpoint such as Amazon's DynamoDB Local.
+
+Either way the handlers' boto3 clients pick the endpoint up from `AWS_ENDPOINT_URL_DYNAMODB`
+(botocore's service-specific endpoint variable): the server never touches their clients.
 
 Either way the tables declared in template.yaml are created when missing
 (`codegen.serve.dynamodb_tables.ensure_tables`) and each function's environment variable
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
-from codegen.serve import embedded_dynamodb
+from codegen.serve.embedded_dynamodb import EmbeddedDynamoDB
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
@@ -32,13 +35,14 @@ ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 ADMIN_CONFIG = Config(
     connect_timeout=2, read_timeout=20, retries={"mode": "standard", "max_attempts": 2}
 )
-
-
-def _handlers_client(table_name: str) -> Any:
-    """The DynamoDB client the in-process handlers share (`utils.dynamodb`, from src/)."""
-    import importlib
-
-    return importlib.import_module("utils.dynamodb").get_table(table_name).meta.client
+# The embedded server checks no signature, but botocore signs every request: these keep a
+# developer's real credentials out of it, and out of any call that might go astray.
+EMBEDDED_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "embedded-dynamodb",
+    "AWS_SECRET_ACCESS_KEY": "embedded-dynamodb",
+    "AWS_SESSION_TOKEN": None,
+    "AWS_PROFILE": None,
+}
 
 
 class Storage:
@@ -47,7 +51,7 @@ class Storage:
     def __init__(self, template_path: Path, endpoint_url: str | None = None) -> None:
         self._template_path = template_path
         self._endpoint_url = endpoint_url
-        self._mock: Any = None
+        self._embedded: EmbeddedDynamoDB | None = None
         self._saved_env: dict[str, str | None] = {}
         self.tables: dict[str, str] = {}  # environment variable -> table name
 
@@ -58,6 +62,8 @@ class Storage:
 
     @property
     def description(self) -> str:
+        if self._embedded is not None:
+            return f"embedded moto at {self._embedded.endpoint_url} ({REGION})"
         if self._endpoint_url is None:
             return f"embedded moto ({REGION})"
         return f"endpoint {self._endpoint_url}"
@@ -71,17 +77,12 @@ class Storage:
 
     def start(self) -> None:
         if self._endpoint_url is None:
-            from moto import mock_aws
-
-            # A leftover endpoint variable would send the handlers past moto.
-            self._set_env(ENDPOINT_VARIABLE, None)
+            self._embedded = EmbeddedDynamoDB()
+            # Replaces a leftover endpoint variable, which would send the handlers past moto.
+            self._set_env(ENDPOINT_VARIABLE, self._embedded.start())
             self._set_env("AWS_DEFAULT_REGION", REGION)
-            # Sets moto's dummy credentials while it runs.
-            self._mock = mock_aws(config=embedded_dynamodb.moto_config())
-            self._mock.start()
-            # Locked and on the short path (codegen/serve/embedded_dynamodb.py); before any
-            # client is made, as botocore hands each new client the hooks of that moment.
-            embedded_dynamodb.start()
+            for name, value in EMBEDDED_CREDENTIALS.items():
+                self._set_env(name, value)
         else:
             self._set_env(ENDPOINT_VARIABLE, self._endpoint_url)
             if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
@@ -91,13 +92,12 @@ class Storage:
         self.tables = dict(ensure_tables(self._template_path, self.resource()))
         for variable, table_name in self.tables.items():
             self._set_env(variable, table_name)
-        if self._mock is not None and self.tables:
-            embedded_dynamodb.unsigned(_handlers_client(next(iter(self.tables.values()))))
 
     def resource(self) -> DynamoDBServiceResource:
         region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or REGION
+        endpoint = self._embedded.endpoint_url if self._embedded else self._endpoint_url
         return boto3.resource(
-            "dynamodb", region_name=region, endpoint_url=self._endpoint_url, config=ADMIN_CONFIG
+            "dynamodb", region_name=region, endpoint_url=endpoint, config=ADMIN_CONFIG
         )
 
     def reset(self) -> None:
@@ -120,10 +120,9 @@ class Storage:
                     scan_kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def stop(self) -> None:
-        if self._mock is not None:
-            embedded_dynamodb.stop()
-            self._mock.stop()
-            self._mock = None
+        if self._embedded is not None:
+            self._embedded.stop()
+            self._embedded = None
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -113,19 +115,18 @@ def test_spec_and_docs_are_served(client: Client) -> None:
     assert client.get("/docs/swagger-ui.css").status_code == 200
 
 
-def test_handlers_dynamodb_calls_go_unsigned_on_embedded_moto(
+def test_handlers_reach_the_embedded_dynamodb_over_its_endpoint(
     app: LocalApi, client: Client
 ) -> None:
-    """moto checks no signature, so the handlers' client skips SigV4 while the embedded
-    server runs (codegen/serve/embedded_dynamodb.py): the client the handlers really use,
-    not one the app builds and then forgets."""
+    """The handlers' own client (not one the test builds) sends to the embedded server's
+    loopback endpoint."""
     import utils.dynamodb
 
-    seen: list[bool] = []
+    seen: list[str] = []
     events = utils.dynamodb.get_table().meta.client.meta.events
 
-    def observe(request: object, **_: object) -> None:
-        seen.append("Authorization" in getattr(request, "headers", {}))
+    def observe(request: Any, **_: object) -> None:
+        seen.append(request.url)
 
     events.register_first("before-send.dynamodb", observe)
     try:
@@ -133,4 +134,6 @@ def test_handlers_dynamodb_calls_go_unsigned_on_embedded_moto(
     finally:
         events.unregister("before-send.dynamodb", observe)
     assert answered.status_code == 404
-    assert seen == [False]
+    assert len(seen) == 1
+    assert seen[0].startswith(os.environ["AWS_ENDPOINT_URL_DYNAMODB"] + "/")
+    assert seen[0].startswith("http://127.0.0.1:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -28,7 +29,7 @@ def test_start_up_prints_the_route_table_and_logs_one_line_per_request() -> None
         output = server.process.output()
     assert "Routes:" in output
     assert "GET     /users/{id}  getUser -> users.get_user.handler" in output
-    assert "DynamoDB: embedded moto (us-east-1)" in output
+    assert re.search(r"DynamoDB: embedded moto at http://127\.0\.0\.1:\d+ \(us-east-1\)", output)
     # /users is secured: the banner says how, and gives each client team's API key.
     assert "Authentication: tokens verified against this checkout's key" in output
     assert "x-api-key of mobile: " in output and "x-api-key of backoffice: " in output

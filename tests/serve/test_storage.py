@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,8 +54,12 @@ def storage(template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Storage
 def test_embedded_tables_are_created_and_exported(storage: Storage) -> None:
     assert storage.tables == {"THINGS_TABLE": "ThingsTable"}
     assert os.environ["THINGS_TABLE"] == "ThingsTable"
-    assert ENDPOINT_VARIABLE not in os.environ
-    assert storage.description == "embedded moto (us-east-1)"
+    # The leftover endpoint is replaced by the embedded server's, on loopback.
+    endpoint = os.environ[ENDPOINT_VARIABLE]
+    assert endpoint.startswith("http://127.0.0.1:") and endpoint != "http://127.0.0.1:9"
+    assert storage.description == f"embedded moto at {endpoint} (us-east-1)"
+    # Dummy credentials, never a developer's own, sign the handlers' calls.
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "embedded-dynamodb"
     # The handlers' own boto3 calls (no endpoint argument) reach the embedded moto.
     client = boto3.client("dynamodb")
     assert client.list_tables()["TableNames"] == ["ThingsTable"]
@@ -73,6 +78,11 @@ def test_stop_restores_the_environment(template: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("THINGS_TABLE", raising=False)
     store = Storage(template)
     store.start()
+    endpoint = os.environ[ENDPOINT_VARIABLE]
     store.stop()
     assert os.environ[ENDPOINT_VARIABLE] == "http://127.0.0.1:9"
     assert "THINGS_TABLE" not in os.environ
+    # The embedded server is gone with it: its port refuses connections.
+    with pytest.raises(OSError):
+        host, port = endpoint.removeprefix("http://").split(":")
+        socket.create_connection((host, int(port)), timeout=2)
