@@ -1,8 +1,12 @@
-"""`python -m codegen`: generate (default), check, and dispatch to the other tools.
+"""`python -m codegen COMMAND`: one command line for every tool.
 
     python -m codegen [generate] [--spec PATH]   render everything beside the spec
     python -m codegen check [--spec PATH]        exit 1 listing stale generated files
     python -m codegen serve|publish|diff|credentials ARGS   <tool module>.main(ARGS) (TOOLS)
+
+`python -m codegen --help` lists every command; `python -m codegen COMMAND --help` shows that
+command's own options. The tools parse their own arguments (each module's `main(argv)`), and
+are imported only when named: each has heavy dependencies the others do not need.
 
 A bad spec is exit 2 with one line on stderr, `codegen: error: <pointer>: <message>`;
 never a traceback (set CODEGEN_DEBUG=1 to get one for a bug in the generator itself).
@@ -15,6 +19,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.openapi.errors import SpecError
@@ -23,12 +28,28 @@ EXIT_OK = 0
 EXIT_STALE = 1
 EXIT_SPEC_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
-# Each tool's module, with its `main(argv) -> int`.
+DEFAULT_SPEC = Path("openapi.yaml")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A command that lives in its own module, with its `main(argv) -> int`."""
+
+    module: str
+    summary: str
+
+
 TOOLS = {
-    "serve": "codegen.serve",
-    "publish": "codegen.publish",
-    "diff": "codegen.diff",
-    "credentials": "codegen.serve.auth.credentials_cli",
+    "serve": Tool(
+        "codegen.serve", "run the API locally: API Gateway emulated, handlers in-process"
+    ),
+    "publish": Tool(
+        "codegen.publish", "write the published document, its docs page and typed clients"
+    ),
+    "diff": Tool("codegen.diff", "breaking changes between two specs, and the version policy"),
+    "credentials": Tool(
+        "codegen.serve.auth.credentials_cli", "the local server's tokens and API keys, as headers"
+    ),
 }
 
 
@@ -36,13 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in TOOLS:
         # Imported lazily: each tool has heavy dependencies the others do not need.
-        tool = importlib.import_module(TOOLS[args[0]])
+        tool = importlib.import_module(TOOLS[args[0]].module)
         return int(tool.main(args[1:]))
     options = _parser().parse_args(args)
     try:
+        spec = options.spec or DEFAULT_SPEC
         if options.command == "check":
-            return _check(options.spec)
-        return _generate(options.spec)
+            return _check(spec)
+        return _generate(spec)
     except SpecError as error:
         _fail(str(error))
         return EXIT_SPEC_ERROR
@@ -80,14 +102,31 @@ def _check(spec: Path) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m codegen",
-        description="Render validators, routes, stubs and template.yaml from the OpenAPI spec.",
-        epilog=f"Also: {', '.join(TOOLS)} (see `python -m codegen <tool> --help`).",
+        description="Everything from one OpenAPI 3.0 spec: validators, routes, handler stubs and "
+        "template.yaml, and the tools that serve, publish and compare it. "
+        "Without a command: generate.",
     )
-    parser.add_argument("command", nargs="?", choices=("generate", "check"), default="generate")
-    parser.add_argument(
-        "--spec", type=Path, default=Path("openapi.yaml"), help="default: ./openapi.yaml"
-    )
+    _add_spec(parser, default=None)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    for name, summary in (
+        ("generate", "render every generated file beside the spec (the default)"),
+        ("check", "exit 1 listing generated files that are missing or out of date"),
+    ):
+        # SUPPRESS: a --spec given before the command is not overwritten by this default.
+        _add_spec(commands.add_parser(name, help=summary, description=summary), argparse.SUPPRESS)
+    for name, tool in TOOLS.items():
+        # Listed here; `main` hands the arguments to the tool before this parser runs.
+        commands.add_parser(name, help=tool.summary, add_help=False)
     return parser
+
+
+def _add_spec(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=default,
+        help=f"the OpenAPI document (default: ./{DEFAULT_SPEC})",
+    )
 
 
 def _fail(message: str) -> None:

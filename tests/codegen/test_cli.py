@@ -44,3 +44,36 @@ def test_a_bug_is_one_line_and_exit_3(
     monkeypatch.setenv("CODEGEN_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main(["--spec", str(tmp_path / "openapi.yaml")])
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    listed = capsys.readouterr().out
+    for command in ("generate", "check", *cli.TOOLS):
+        assert f"\n    {command}" in listed, command
+
+
+@pytest.mark.parametrize("command", ["generate", "check", *sorted(cli.TOOLS)])
+def test_every_command_has_its_own_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main([command, "--help"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: python -m codegen {command}")
+
+
+def test_spec_may_come_before_or_after_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Path] = []
+    monkeypatch.setattr(cli, "_check", lambda spec: seen.append(spec) or 0)
+    assert cli.main(["--spec", "a.yaml", "check"]) == 0
+    assert cli.main(["check", "--spec", "b.yaml"]) == 0
+    assert cli.main(["check"]) == 0
+    assert seen == [Path("a.yaml"), Path("b.yaml"), cli.DEFAULT_SPEC]
+
+
+def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["fuzzz"])
+    assert done.value.code == 2
+    assert "invalid choice: 'fuzzz'" in capsys.readouterr().err
