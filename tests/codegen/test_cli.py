@@ -65,7 +65,12 @@ def test_every_command_has_its_own_help(command: str, capsys: pytest.CaptureFixt
 
 def test_spec_may_come_before_or_after_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Path] = []
-    monkeypatch.setattr(cli, "_check", lambda spec: seen.append(spec) or 0)
+
+    def check(spec: Path) -> int:
+        seen.append(spec)
+        return 0
+
+    monkeypatch.setattr(cli, "_check", check)
     assert cli.main(["--spec", "a.yaml", "check"]) == 0
     assert cli.main(["check", "--spec", "b.yaml"]) == 0
     assert cli.main(["check"]) == 0
