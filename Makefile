@@ -188,9 +188,11 @@ $(NPM_STAMP): package.json package-lock.json | install-system
 #   minutes, and pip-tools breaks with some new pip releases.
 # --python-version 3.11: the resolution is for the Python the Makefile finds (a lower bound in
 # universal mode: markers select the lines of later versions, never installed here).
+# --system-certs: trust the machine's certificate store, as pip does, rather than uv's bundled
+# roots, so that a network that reaches PyPI through its own certificate authority works too.
 UV := $(VENV)/bin/uv
 UV_UPGRADE ?=
-UV_COMPILE = $(UV) pip compile --quiet --no-config --universal --python-version 3.11 \
+UV_COMPILE = $(UV) pip compile --quiet --no-config --system-certs --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(UV_UPGRADE)
 
 # The Lambda's and the bench's locks take dev.lock as constraints, so that the packages they share
