@@ -91,7 +91,7 @@ NPM = $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 	lock upgrade generate check serve lint format test ci bench bench-quick clean distclean
 
 help:
-	@sed -n '3,15p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # --- install --------------------------------------------------------------------------------
 # The independent installs run in parallel (2 cores, mostly network and unpacking); the

@@ -175,6 +175,10 @@ def test_lock_satisfies_its_inputs(lock: str) -> None:
 
 def test_sam_build_reads_only_the_lambda_lock() -> None:
     """src/requirements.txt (beside CodeUri) includes the lock and adds nothing unlocked."""
+    code_uris = re.findall(
+        r"^\s*CodeUri:\s*(\S+)", (ROOT / "template.yaml").read_text("utf-8"), re.M
+    )
+    assert code_uris == ["src/"], "sam build reads requirements.txt beside each CodeUri"
     lines = logical_lines(SAM_BUILD_REQUIREMENTS.read_text(encoding="utf-8"))
     assert lines == ["-r ../requirements.txt"]
     assert (SAM_BUILD_REQUIREMENTS.parent / "../requirements.txt").resolve() == LAMBDA_LOCK
