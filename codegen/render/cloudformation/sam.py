@@ -22,8 +22,16 @@ from codegen.render.cloudformation.apigw import (
 )
 from codegen.render.cloudformation.cfn_yaml import dump_yaml
 from codegen.render.cloudformation.cloudwatch import API_NAME
+from codegen.render.cloudformation.deployments import (
+    deployment_properties,
+    rollback_alarms,
+)
+from codegen.render.cloudformation.deployments import parameters as deployment_parameters
 from codegen.render.cloudformation.kms import kms_key
 from codegen.render.cloudformation.monitoring import (
+    ERROR_RATE_PARAMETER,
+    LATENCY_PARAMETER,
+    alarm_target,
     logging_config,
     monitoring_template,
     service_environment,
@@ -121,10 +129,12 @@ def build_template(api: Api) -> dict[str, Any]:
         },
         ACCESS_LOG_KEY: _access_log_key(),
     }
+    rollback = rollback_alarms(api, alarm_target(), LATENCY_PARAMETER, ERROR_RATE_PARAMETER)
     for operation in api.operations:
-        _add(
-            resources, function_logical_id(operation), _function(api, operation), operation.pointer
-        )
+        function = _function(api, operation)
+        name = function_logical_id(operation)
+        function["Properties"] |= deployment_properties(name, list(rollback[name]), None)
+        _add(resources, name, function, operation.pointer)
     for table in api.tables:
         _add(resources, table.logical_id, _table(table), "/x-codegen/tables")
     if api.secrets:
@@ -137,7 +147,14 @@ def build_template(api: Api) -> dict[str, Any]:
     for logical_id, resource in authorizer_resources.resources(
         api, API_LOGICAL_ID, shared["Properties"], shared["Metadata"]
     ).items():
+        if logical_id in rollback:  # the authorizer's function (not its permission)
+            resource["Properties"] |= deployment_properties(
+                logical_id, list(rollback[logical_id]), None
+            )
         _add(resources, logical_id, resource, "/components/securitySchemes")
+    for alarms_of_function in rollback.values():
+        for logical_id, resource in alarms_of_function.items():
+            _add(resources, logical_id, resource, "/x-codegen/observability")
     monitoring = monitoring_template(api)
     for logical_id, resource in monitoring["Resources"].items():
         _add(resources, logical_id, resource, "/x-codegen/observability")
@@ -187,6 +204,7 @@ def _parameters(api: Api) -> dict[str, Any]:
         }
     }
     parameters.update(auth_resources.parameters(api))
+    parameters.update(deployment_parameters())
     return parameters
 
 
