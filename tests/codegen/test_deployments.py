@@ -17,9 +17,11 @@ from codegen.openapi.parser import parse_api
 from codegen.render.cloudformation.deployments import (
     ALIAS,
     DEPLOYMENT_TYPE_PARAMETER,
+    PRE_TRAFFIC_HOOK,
     ROLLBACK_PERIOD_SECONDS,
 )
 from codegen.render.cloudformation.sam import render_template
+from codegen.render.python.pre_traffic import checked_operations
 from tests.codegen.helpers import SPECS
 from tests.codegen.test_monitoring import with_added_operation
 from tests.support import aws_checks
@@ -163,7 +165,35 @@ def test_the_deployment_type_is_a_parameter_with_all_at_once_by_default(users_ap
     parameter = sam["Parameters"][DEPLOYMENT_TYPE_PARAMETER]
     assert parameter["Default"] == "AllAtOnce"
     assert "Canary10Percent5Minutes" in parameter["AllowedValues"]
-    for resource in aws_checks.resources_of_type(sam, "AWS::Serverless::Function").values():
+    functions = aws_checks.resources_of_type(sam, "AWS::Serverless::Function")
+    # The pre-traffic hook is never deployed gradually itself (SAM's rule for hooks).
+    hook = functions.pop(PRE_TRAFFIC_HOOK)["Properties"]
+    assert "DeploymentPreference" not in hook and "AutoPublishAlias" not in hook
+    for resource in functions.values():
         preference = resource["Properties"]["DeploymentPreference"]
         assert preference["Type"] == {"Ref": DEPLOYMENT_TYPE_PARAMETER}
         assert resource["Properties"]["AutoPublishAlias"] == ALIAS
+
+
+def test_every_operation_waits_for_the_pre_traffic_hook(users_api: Api) -> None:
+    cfn = translated(users_api)
+    resources = cfn["Resources"]
+    for operation in users_api.operations:
+        alias = resources[deployment_view(cfn)[function_logical_id(operation)]["alias"]]
+        update = alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]
+        assert update["BeforeAllowTrafficHook"] == {"Ref": PRE_TRAFFIC_HOOK}
+    hook = resources[PRE_TRAFFIC_HOOK]["Properties"]
+    # SAM's CodeDeploy role may invoke only CodeDeployHook_* functions.
+    name = hook["FunctionName"]["Fn::Sub"][0]
+    assert name.startswith("CodeDeployHook_") and len(name.split("$")[0]) + 36 <= 64
+    role = resources[f"{PRE_TRAFFIC_HOOK}Role"]["Properties"]
+    statements = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    actions = {a for s in statements for a in s["Action"]}
+    assert actions == {"lambda:InvokeFunction", "codedeploy:PutLifecycleEventHookExecutionStatus"}
+    # It may invoke exactly the new versions it checks, nothing else.
+    (invoke,) = [s for s in statements if s["Action"] == ["lambda:InvokeFunction"]]
+    versions = {v["Ref"] for v in invoke["Resource"]}
+    assert versions == {
+        deployment_view(cfn)[function_logical_id(op)]["version_id"]
+        for op in checked_operations(users_api)
+    }

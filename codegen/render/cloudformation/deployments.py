@@ -52,6 +52,16 @@ DEPLOYMENT_TYPES = (
     "Linear10PercentEvery10Minutes",
 )
 ROLLBACK_PERIOD_SECONDS = 60
+PRE_TRAFFIC_HOOK = "CodeDeployHookPreTraffic"
+# SAM's CodeDeploy service role may invoke only functions named `CodeDeployHook_*`. The
+# stack id's UUID keeps the name unique per stack and within Lambda's 64 characters
+# (26 + 36); the stack's name could be up to 128.
+HOOK_FUNCTION_NAME = {
+    "Fn::Sub": [
+        "CodeDeployHook_PreTraffic_${StackUuid}",
+        {"StackUuid": {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}},
+    ]
+}
 
 
 def parameters() -> dict[str, Any]:
@@ -95,6 +105,59 @@ def deployment_properties(function: str, alarms: list[str], hook: str | None) ->
     if hook is not None:
         preference["Hooks"] = {"PreTraffic": {"Ref": hook}}
     return {"AutoPublishAlias": ALIAS, "DeploymentPreference": preference}
+
+
+def pre_traffic_hook(
+    handler: str,
+    versions: dict[str, str],
+    shared_properties: dict[str, Any],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """The `CodeDeployHook_*` function CodeDeploy invokes before it shifts any traffic:
+    `versions` maps each environment variable it reads to the function whose new version
+    it calls (`render/python/pre_traffic.py` names both). It has no alias and no deployment
+    preference of its own (SAM: a hook must not be deployed gradually)."""
+    return {
+        "Type": "AWS::Serverless::Function",
+        "Metadata": dict(metadata),
+        "Properties": {
+            "FunctionName": HOOK_FUNCTION_NAME,
+            "Handler": handler,
+            "Description": "Pre-traffic check: calls each new version with the spec's "
+            "read-only requests and tells CodeDeploy whether to go on",
+            **shared_properties,
+            "Environment": {
+                "Variables": {
+                    variable: {"Ref": f"{function}.Version"}
+                    for variable, function in versions.items()
+                }
+            },
+            "Policies": [
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "InvokeTheNewVersions",
+                            "Effect": "Allow",
+                            "Action": ["lambda:InvokeFunction"],
+                            "Resource": [
+                                {"Ref": f"{function}.Version"} for function in versions.values()
+                            ],
+                        },
+                        {
+                            "Sid": "ReportToCodeDeploy",
+                            "Effect": "Allow",
+                            "Action": ["codedeploy:PutLifecycleEventHookExecutionStatus"],
+                            "Resource": {
+                                "Fn::Sub": "arn:${AWS::Partition}:codedeploy:${AWS::Region}:"
+                                "${AWS::AccountId}:deploymentgroup:*"
+                            },
+                        },
+                    ],
+                }
+            ],
+        },
+    }
 
 
 def rollback_alarms(
