@@ -47,6 +47,7 @@ TOOLS = {
         "codegen.publish", "write the published document, its docs page and typed clients"
     ),
     "diff": Tool("codegen.diff", "breaking changes between two specs, and the version policy"),
+    "smoke": Tool("codegen.smoke", "the pre-traffic check: read-only requests, answers checked"),
     "credentials": Tool(
         "codegen.serve.auth.credentials_cli", "the local server's tokens and API keys, as headers"
     ),

@@ -21,8 +21,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "diff": frozenset({"openapi"}),
     "publish": frozenset({"openapi"}),
     "serve": frozenset({"openapi", "render"}),
+    # The pre-traffic check run here: the local handlers on serve's storage, its credentials.
+    "smoke": frozenset({"openapi", "serve"}),
     # The command line dispatches to every stage.
-    "cli": frozenset({"openapi", "render", "serve", "diff", "publish"}),
+    "cli": frozenset({"openapi", "render", "serve", "diff", "publish", "smoke"}),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
 }
