@@ -33,7 +33,7 @@ from typing import Any
 
 from codegen.openapi.aws_names import function_logical_id
 from codegen.openapi.model import Api, Operation
-from codegen.render.cloudformation.alarms import alarm_prefix
+from codegen.render.cloudformation.alarms import alarm, alarm_prefix, query
 from codegen.render.cloudformation.cloudwatch import API_GATEWAY, LAMBDA, method_dimensions
 
 ALIAS = "live"
@@ -211,19 +211,9 @@ def _method_alarms(
             f"{where}: 5XX rate above the threshold % during a deployment (rolls it back)",
             {"Ref": error_rate_parameter},
             metrics=[
-                {
-                    "Id": "m1",
-                    "MetricStat": {
-                        "Metric": {
-                            "Namespace": API_GATEWAY,
-                            "MetricName": "5XXError",
-                            "Dimensions": dimensions,
-                        },
-                        "Period": ROLLBACK_PERIOD_SECONDS,
-                        "Stat": "Average",
-                    },
-                    "ReturnData": False,
-                },
+                query(
+                    "m1", API_GATEWAY, "5XXError", dimensions, "Average", ROLLBACK_PERIOD_SECONDS
+                ),
                 {"Id": "rate", "Expression": "m1 * 100", "Label": "5XX %", "ReturnData": True},
             ],
         ),
@@ -251,18 +241,13 @@ def _alarm(
 ) -> dict[str, Any]:
     """Over `threshold` in one period of a minute; no data (no traffic yet) is no trouble.
     CodeDeploy watches the alarm's state itself; the actions only tell the operators."""
-    properties: dict[str, Any] = {
-        "AlarmDescription": description[:1024],
-        "ComparisonOperator": "GreaterThanThreshold",
-        "Threshold": threshold,
-        "EvaluationPeriods": 1,
-        "DatapointsToAlarm": 1,
-        "TreatMissingData": "notBreaching",
-        "AlarmActions": [target],
-        "OKActions": [target],
-    }
-    if metric is not None:
-        properties |= {**metric, "Period": ROLLBACK_PERIOD_SECONDS}
-    if metrics is not None:
-        properties["Metrics"] = metrics
-    return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
+    return alarm(
+        target,
+        description,
+        threshold,
+        metric=metric,
+        metrics=metrics,
+        period=ROLLBACK_PERIOD_SECONDS,
+        evaluation_periods=1,
+        datapoints=1,
+    )
