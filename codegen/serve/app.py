@@ -7,19 +7,21 @@
 
 The routes come from `generated.routes.ROUTES` (rendered from the spec), never from the
 YAML; the spec document comes from the parsed model (`codegen.openapi.parser.parse_api`).
+The app's own modules are never imported by name: only what the generator rendered
+(`codegen/serve/rendered.py`) and the handlers the routes name.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen.serve import local_secrets, terminal_log
+from codegen.serve import local_secrets, rendered, terminal_log
 from codegen.serve.auth.setup import AuthOptions, AuthSetupError, build_auth
+from codegen.serve.chaos import Chaos
 from codegen.serve.definition import GatewayDefinition
-from codegen.serve.docs_hook import load_docs_site
+from codegen.serve.docs_hook import DocsPage, load_docs_site
 from codegen.serve.handlers import HandlerResolver, add_to_sys_path
 from codegen.serve.local_gateway import LocalGateway
 from codegen.serve.proxy_events import LambdaEventConverter
@@ -37,21 +39,10 @@ DEFAULT_SPEC_FILE = "openapi.yaml"
 
 def load_routes() -> tuple[tuple[RouteLike, ...], str]:
     """`generated.routes.ROUTES` and `SPEC_FILE` (src/ must be on sys.path)."""
-    module = importlib.import_module("generated.routes")
+    module = rendered.load(rendered.ROUTES)
     routes: tuple[RouteLike, ...] = tuple(module.ROUTES)
     spec_file = str(getattr(module, "SPEC_FILE", DEFAULT_SPEC_FILE))
     return routes, spec_file
-
-
-def _forget_cached_clients() -> None:
-    """Drop clients the handlers' helper cached for another endpoint (e.g. an earlier app)."""
-    try:
-        helper = importlib.import_module("utils.dynamodb")
-    except ImportError:
-        return
-    clear = getattr(helper, "clear_cache", None)
-    if callable(clear):
-        clear()
 
 
 class StartupError(Exception):
@@ -108,12 +99,16 @@ def create_app(
     dynamodb_endpoint: str | None = None,
     auth: AuthOptions | None = None,
     mock: str | None = None,
+    docs_page: DocsPage | None = None,
+    chaos: Chaos | None = None,
 ) -> LocalApi:
     """The local API for the project at `root` (openapi.yaml, template.yaml, src/).
 
     `dynamodb_endpoint=None` embeds moto; otherwise the tables are created on that endpoint.
     `mock="all"` answers every operation from the spec's examples, `mock="stubs"` only those
-    whose handler is still the generated 501 stub (`codegen.serve.mock`).
+    whose handler is still the generated 501 stub (`codegen.serve.mock`). `docs_page`
+    (`codegen.publish.docs_page`) serves `/docs`; without it `/docs` is an unknown path.
+    `chaos` injects DynamoDB faults at the endpoint the handlers use (`serve --chaos`).
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
@@ -126,13 +121,13 @@ def create_app(
     from codegen.serve.dynamodb_tables import TemplateError
 
     root = root.resolve()
-    add_to_sys_path(root / "src")
+    add_to_sys_path(rendered.code_root(root))
     try:
         routes, spec_file = load_routes()
     except ModuleNotFoundError as error:
-        if error.name not in ("generated", "generated.routes"):
+        if error.name not in (rendered.PACKAGE, rendered.ROUTES):
             raise
-        missing = root / "src" / "generated" / "routes.py"
+        missing = rendered.routes_file(root)
         raise StartupError(f"{missing} is missing: run `python -m codegen` first") from error
     try:
         api = parse_api(root / spec_file)
@@ -164,10 +159,7 @@ def create_app(
             raise StartupError(f"{root / spec_file}: {error}", exit_code=2) from error
         resolver, mock_banner = setup.resolver, setup.banner
     functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
-    storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
-    # Before the storage starts: it builds the handlers' client and (embedded) stops it
-    # signing. Forgotten afterwards, the handlers built a new client that signed again.
-    _forget_cached_clients()
+    storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint, chaos)
     try:
         try:
             storage.start()
@@ -186,7 +178,7 @@ def create_app(
             definition,
             validator=CompiledResponseValidator(api) if validate_responses else None,
             spec_documents=SpecDocuments(api.document),
-            docs=load_docs_site(),
+            docs=load_docs_site(docs_page),
             converter=LambdaEventConverter(
                 stage=deployed.STAGE_NAME, binary_media_types=definition.binary_media_types
             ),

@@ -6,13 +6,13 @@ only description of the tables, so what runs locally has the keys and billing mo
 deploy.
 
     names = ensure_tables(Path("template.yaml"), boto3.resource("dynamodb"))
-    os.environ.update(names)          # {"TABLE_NAME": "users"}: what the functions read
+    os.environ.update(names)          # {"TABLE_NAME": "UsersTable"}: what the functions read
 
 A table's physical name is the value its functions would see in the environment variable
 that carries it (`TABLE_NAME: !Ref UsersTable` in `Globals` or in a function): the
 variable's current value if it is set, else a literal `TableName` from the template, else
-the handlers' own default for that variable (`TABLE_NAME` -> "users", as
-`utils.dynamodb.get_table` falls back to), else the table's logical id.
+the table's logical id. Only the template names tables: whatever default a handler falls
+back to without its variable is the app's business, and the functions always get theirs.
 """
 
 from __future__ import annotations
@@ -31,10 +31,6 @@ from samtranslator.yaml_helper import yaml_parse
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
-
-# Kept equal to utils.dynamodb.DEFAULT_TABLE_NAME (a test checks it); codegen does not
-# import the Lambda package.
-DEFAULT_NAMES: Mapping[str, str] = {"TABLE_NAME": "users"}
 
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _SIMPLE_TABLE_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
@@ -114,9 +110,6 @@ def physical_name(table: TableDefinition, environ: Mapping[str, str]) -> str:
             return environ[variable]
     if table.table_name:
         return table.table_name
-    for variable in table.environment:
-        if variable in DEFAULT_NAMES:
-            return DEFAULT_NAMES[variable]
     return table.logical_id
 
 

@@ -12,6 +12,7 @@ import boto3
 import pytest
 from werkzeug.test import Client
 
+from codegen.publish import docs_page
 from codegen.serve import LocalApi, create_app
 from tests.support.credentials import authenticated
 
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[LocalApi]:
-    with closing(create_app(ROOT)) as local:
+    with closing(create_app(ROOT, docs_page=docs_page)) as local:
         yield local
 
 
