@@ -252,6 +252,7 @@ def app_for(args: argparse.Namespace, root: Path) -> LocalApi:
         dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
         auth=auth_options(args),
         mock=args.mock,
+        spec_file=args.spec.name,
         docs_page=args.docs_page,
         chaos=None if args.chaos is None else chaos.Chaos(args.chaos),
     )

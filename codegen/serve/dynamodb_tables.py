@@ -71,9 +71,17 @@ def _read_tables(template_path: Path, mtime_ns: int, size: int) -> tuple[TableDe
         template = yaml_parse(template_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TemplateError(f"{template_path}: {exc}") from exc
-    resources = template.get("Resources") if isinstance(template, Mapping) else None
-    if not isinstance(resources, Mapping):
+    if not isinstance(template, Mapping) or not isinstance(template.get("Resources"), Mapping):
         raise TemplateError(f"{template_path}: no Resources")
+    return tables_in(template)
+
+
+def tables_in(template: Mapping[str, Any]) -> tuple[TableDefinition, ...]:
+    """Every table of a template given as data (intrinsic functions as `{"Ref": ...}`,
+    as the render layer builds it and `yaml_parse` reads it)."""
+    resources = template.get("Resources")
+    if not isinstance(resources, Mapping):
+        raise TemplateError("the template has no Resources")
     references = _environment_references(template)
     tables = []
     for logical_id, resource in resources.items():
@@ -114,11 +122,12 @@ def physical_name(table: TableDefinition, environ: Mapping[str, str]) -> str:
 
 
 def ensure_tables(
-    template_path: Path,
+    template: Path | Mapping[str, Any],
     dynamodb_resource: DynamoDBServiceResource,
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Create each table of the template that does not exist yet; idempotent.
+    """Create each table of the template (a file, or the template as data) that does not
+    exist yet; idempotent.
 
     Returns environment variable -> table name for every variable that carries a table's
     name to the functions, so a caller can give the handlers the same environment.
@@ -128,7 +137,8 @@ def ensure_tables(
     environment = os.environ if environ is None else environ
     client = dynamodb_resource.meta.client
     names: dict[str, str] = {}
-    for table in read_tables(template_path):
+    tables = read_tables(template) if isinstance(template, Path) else tables_in(template)
+    for table in tables:
         name = physical_name(table, environment)
         created = True
         try:

@@ -1,7 +1,7 @@
 """The modules `python -m codegen` rendered into the Lambda's code root, by name.
 
 The local server runs the handlers in its own process, so it imports what the generator
-rendered for them: the route table, the operations' validators, the runtime, the format
+rendered for them: the operations' validators and the runtime (the mock), the format
 checks, the observability module. It knows them only by the files the render layer
 writes (`codegen/render/python/`), turned into the module names Lambda imports them by
 (relative to `CodeUri`), never by the app's own modules (`tests/codegen/test_layers.py`).
@@ -30,13 +30,9 @@ def module_name(file: Path | PurePosixPath) -> str:
     return ".".join(relative.parts)
 
 
-ROUTES = module_name(ROUTES_FILE)
 RUNTIME = module_name(GENERATED / "runtime.py")
 VALIDATION = module_name(GENERATED / "validation.py")
 OBSERVABILITY = module_name(OBSERVABILITY_FILE)
-# Every rendered module lives in this package (a ModuleNotFoundError naming it means the
-# project was not generated yet).
-PACKAGE = module_name(GENERATED)
 
 
 def code_root(project: Path) -> Path:
@@ -45,6 +41,7 @@ def code_root(project: Path) -> Path:
 
 
 def routes_file(project: Path) -> Path:
+    """The route table's file: present once `python -m codegen` has run."""
     return project / ROUTES_FILE
 
 

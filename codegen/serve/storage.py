@@ -20,6 +20,7 @@ Either way the tables declared in template.yaml are created when missing
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,9 +55,12 @@ class Storage:
     """Starts the backend, creates the tables, exports their names; `reset()` empties them."""
 
     def __init__(
-        self, template_path: Path, endpoint_url: str | None = None, chaos: Chaos | None = None
+        self,
+        template: Path | Mapping[str, Any],
+        endpoint_url: str | None = None,
+        chaos: Chaos | None = None,
     ) -> None:
-        self._template_path = template_path
+        self._template = template  # template.yaml, or the template as the render layer builds it
         self._endpoint_url = endpoint_url
         self._chaos = chaos
         self._embedded: EmbeddedDynamoDB | None = None
@@ -98,7 +102,7 @@ class Storage:
                 self._set_env("AWS_DEFAULT_REGION", REGION)
         from codegen.serve.dynamodb_tables import ensure_tables
 
-        self.tables = dict(ensure_tables(self._template_path, self.resource()))
+        self.tables = dict(ensure_tables(self._template, self.resource()))
         for variable, table_name in self.tables.items():
             self._set_env(variable, table_name)
 
