@@ -53,7 +53,8 @@ STALL_POLL_SECONDS = 0.05
 # werkzeug's development server puts the connection's socket in the environment (documented
 # for WebSocket upgrades): the only way a WSGI application can drop a connection.
 SOCKET_KEY = "werkzeug.socket"
-# Headers that belong to one hop of a connection (RFC 9110 7.6.1), not forwarded.
+# Headers that belong to one hop of a connection (RFC 9110 7.6.1), not forwarded; and
+# Content-Length, set anew for the body as sent on.
 HOP_BY_HOP = frozenset(
     {
         "connection",
