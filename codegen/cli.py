@@ -59,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in TOOLS:
         # Imported lazily: each tool has heavy dependencies the others do not need.
         tool = importlib.import_module(TOOLS[args[0]].module)
+        if args[0] == "serve":
+            # serve does not import publish (tests/codegen/test_layers.py): its /docs page
+            # is handed over from here, which may import every stage.
+            from codegen.publish import docs_page
+
+            return int(tool.main(args[1:], docs_page=docs_page))
         return int(tool.main(args[1:]))
     options = _parser().parse_args(args)
     try:

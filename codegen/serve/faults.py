@@ -1,5 +1,6 @@
-"""DynamoDB faults, injected below botocore's retry logic: one home for `serve --chaos`
-(codegen/serve/chaos.py) and the tests (tests/support/faults.py).
+"""DynamoDB faults, injected below botocore's retry logic, for the tests
+(tests/support/faults.py); `serve --chaos` (codegen/serve/chaos.py) answers the same faults
+at the endpoint instead, without touching the handlers' client.
 
 Neither moto nor DynamoDB Local throttles, fails or stalls on demand ("DynamoDB local
 usage notes"), and botocore's `Stubber` answers before the retry logic runs. A handler on
@@ -54,13 +55,20 @@ class Fault:
     message: str
     fields: Mapping[str, Any] = field(default_factory=dict)
 
+    def wire(self) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body as DynamoDB sends them (also what `serve --chaos`
+        answers at the endpoint)."""
+        body = {"__type": f"{_PREFIX}{self.code}", "Message": self.message, **self.fields}
+        headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "injected"}
+        return self.status, headers, json.dumps(body).encode()
+
     def http(self) -> AWSResponse:
         """As it comes over the wire, for `before-send` (parsed by botocore as the real one)."""
-        body = {"__type": f"{_PREFIX}{self.code}", "Message": self.message, **self.fields}
+        status, fields, body = self.wire()
         headers = HTTPHeaders()
-        headers["Content-Type"] = "application/x-amz-json-1.0"
-        headers["x-amzn-RequestId"] = "injected"
-        return AWSResponse(_URL, self.status, headers, ResponseBody(json.dumps(body).encode()))
+        for name, value in fields.items():
+            headers[name] = value
+        return AWSResponse(_URL, status, headers, ResponseBody(body))
 
     def injection(self) -> Injection:
         """This answer, for every attempt it is injected into."""
@@ -91,20 +99,22 @@ def throttled() -> Fault:
     return Fault(400, "ThrottlingException", "Rate of requests exceeds the allowed rate")
 
 
-def _conflict(request: Any) -> AWSResponse:
-    """TransactionConflict on every action of a TransactWriteItems (another transaction
-    holds the items); on a single-item call, DynamoDB's own conflict answer."""
+def conflict(body: bytes | None) -> Fault:
+    """TransactionConflict on every action of a TransactWriteItems whose request `body` this
+    is (another transaction holds the items); on a single-item call, DynamoDB's own
+    conflict answer."""
     try:
-        actions = json.loads(request.body or b"{}").get("TransactItems")
+        request = json.loads(body or b"{}")
+        actions = request.get("TransactItems") if isinstance(request, dict) else None
     except (TypeError, ValueError):
         actions = None
-    if actions:
-        return cancelled(*["TransactionConflict"] * len(actions)).http()
-    return Fault(
-        400,
-        "TransactionConflictException",
-        "Transaction is ongoing for the item",
-    ).http()
+    if isinstance(actions, list) and actions:
+        return cancelled(*["TransactionConflict"] * len(actions))
+    return Fault(400, "TransactionConflictException", "Transaction is ongoing for the item")
+
+
+def _conflict(request: Any) -> AWSResponse:
+    return conflict(request.body).http()
 
 
 def _reset(request: Any) -> AWSResponse:
