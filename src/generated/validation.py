@@ -514,10 +514,8 @@ def _too_deep(value: Any) -> bool:
 
 def schema_errors(exc: JsonSchemaValuesException | JsonSchemaValueException) -> Errors:
     """Every violation a compiled check raised, as `{"location", "detail"}`."""
-    if isinstance(exc, JsonSchemaValuesException):
-        errors = exc.errors
-    else:
-        errors = [exc]  # fast_fail=True code raises one at a time
+    # fast_fail=True code raises one at a time
+    errors = exc.errors if isinstance(exc, JsonSchemaValuesException) else [exc]
     described: Errors = []
     for error in errors:
         if error.rule == "additionalProperties":

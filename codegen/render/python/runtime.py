@@ -1,4 +1,9 @@
-"""Render the static run-time modules of `src/generated/` (the same for every spec)."""
+"""Render the run-time modules of `src/generated/` that every spec shares.
+
+The ones no spec changes are plain Python in `lambda_runtime/`, copied verbatim after the
+generated header (`runtime_source`); only `runtime.py` (the spec's CORS headers) is a
+template.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,12 @@ from codegen.render.cors import cors_headers
 from codegen.render.templating import header, render
 
 GENERATED = Path("src/generated")
+LAMBDA_RUNTIME = Path(__file__).parent / "lambda_runtime"
+
+
+def runtime_source(name: str, head: str) -> str:
+    """`lambda_runtime/<name>`, verbatim, after the generated header."""
+    return head + "\n" + (LAMBDA_RUNTIME / name).read_text(encoding="utf-8")
 
 
 def render_runtime(api: Api) -> dict[Path, str]:
@@ -20,5 +31,5 @@ def render_runtime(api: Api) -> dict[Path, str]:
             doc="Code rendered from the spec by `python -m codegen`; imported by the handlers.",
         ),
         GENERATED / "runtime.py": render("runtime.py.j2", header=head, cors=cors_headers(api)),
-        GENERATED / "validation.py": render("validation.py.j2", header=head),
+        GENERATED / "validation.py": runtime_source("validation.py", head),
     }

@@ -1,4 +1,3 @@
-{{ header }}
 """Turn an API Gateway proxy event into checked, typed request values (Lambda run time).
 
 Each operation module is straight-line code that reads only the parameters and the body
@@ -514,10 +513,8 @@ def _too_deep(value: Any) -> bool:
 
 def schema_errors(exc: JsonSchemaValuesException | JsonSchemaValueException) -> Errors:
     """Every violation a compiled check raised, as `{"location", "detail"}`."""
-    if isinstance(exc, JsonSchemaValuesException):
-        errors = exc.errors
-    else:
-        errors = [exc]  # fast_fail=True code raises one at a time
+    # fast_fail=True code raises one at a time
+    errors = exc.errors if isinstance(exc, JsonSchemaValuesException) else [exc]
     described: Errors = []
     for error in errors:
         if error.rule == "additionalProperties":
