@@ -4,7 +4,11 @@
 A handler validates its request (`generated.operations.<op>.validate`), does its work and
 returns a response; it answers what it refuses by raising an `HttpError` subclass (the
 domain's errors, which know their status and message), and lets anything unexpected
-propagate: `guarded` turns both into responses, once for every handler.
+propagate: `guarded` turns both into responses, once for every handler. `validate`
+returns its 400/415/404 instead of raising it: a refusal is what a check is expected to
+answer, the union in its signature makes mypy hold a handler to it, and its other callers
+(the local mock, the oracle tests) want the response as a value (docs/ARCHITECTURE.md,
+`generated.operations`).
 
 Standard library only: this runs in every cold start, so it imports nothing the Lambda
 runtime has not already loaded (json, logging, functools, decimal), and it recognises

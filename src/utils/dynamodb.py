@@ -127,11 +127,14 @@ def get_table(table_name: str | None = None) -> Table:
 
     Reused across warm invocations, so only the cold start pays for the session and the
     endpoint resolution. Building a Table makes no API call. Both variables are read on
-    every call (about a microsecond): a changed endpoint or table name gets its own client
-    or Table, never the one built for the old values. The cache is shared by threads (the
-    local server is threaded): the Table's actions delegate to the thread-safe client, and
-    this module never touches the resource's lazily loaded attributes, which are the part
-    of boto3 resources that is not thread-safe.
+    every call, so a changed endpoint or table name gets its own client or Table, never the
+    one built for the old values: about 3 us a call on the shared 2-core machine (an unset
+    variable costs `os.environ.get` the most), against 0.05 us for the process-wide
+    Table it replaced, the price of a cache that cannot go stale.
+
+    The cache is shared by threads (the local server is threaded): the Table's actions
+    delegate to the thread-safe client, and this module never touches the resource's lazily
+    loaded attributes, which are the part of boto3 resources that is not thread-safe.
     """
     environ = os.environ
     endpoint = environ.get(ENDPOINT_VARIABLE)
