@@ -1,8 +1,8 @@
 """Render the run-time modules of `src/generated/` that every spec shares.
 
-The ones no spec changes are plain Python in `lambda_runtime/`, copied verbatim after the
-generated header (`runtime_source`); only `runtime.py` (the spec's CORS headers) is a
-template.
+They are plain Python in `lambda_runtime/`, copied verbatim after the generated header
+(`runtime_source`); what the spec decides for them (the CORS headers) is rendered into the
+package's `__init__.py`, which any import of `generated.*` loads anyway.
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ def render_runtime(api: Api) -> dict[Path, str]:
     head = header(api.spec_path.name)
     return {
         GENERATED / "__init__.py": render(
-            "package_init.py.j2",
-            header=head,
-            doc="Code rendered from the spec by `python -m codegen`; imported by the handlers.",
+            "generated_package.py.j2", header=head, cors=cors_headers(api)
         ),
-        GENERATED / "runtime.py": render("runtime.py.j2", header=head, cors=cors_headers(api)),
+        GENERATED / "runtime.py": runtime_source("runtime.py", head),
         GENERATED / "validation.py": runtime_source("validation.py", head),
     }

@@ -1,4 +1,3 @@
-{{ header }}
 """Response building and the error guard shared by every handler (Lambda run time).
 
 A handler validates its request (`generated.operations.<op>.validate`), does its work and
@@ -22,6 +21,8 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 
+# The spec's CORS headers, rendered into the package (generated/__init__.py); re-exported.
+from generated import CORS_HEADERS as CORS_HEADERS
 from generated import observability
 
 # `typing` is for mypy only: importing it would cost every cold start 2.5 ms
@@ -37,12 +38,6 @@ if TYPE_CHECKING:
 else:
     Response = dict  # the same type at run time, an API Gateway proxy response
 
-# The same headers API Gateway's own answers carry (codegen/render/cors.py renders both).
-CORS_HEADERS: dict[str, str] = {
-{% for name, value in cors.items() %}
-    {{ name | py }}: {{ value | py }},
-{% endfor %}
-}
 RETRY_AFTER_SECONDS = "1"
 REQUEST_ID_HEADER = "x-amzn-RequestId"
 
