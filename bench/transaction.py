@@ -78,7 +78,11 @@ def child(settings: dict[str, Any], calls_per_batch: int = 50) -> list[dict[str,
 
         def plain_put() -> None:
             user = {**body(), "id": str(uuid.uuid4()), "created_at": "x", "updated_at": "x"}
-            dynamodb.put_new_item(tables.users, user, service.KEY_NAMES)
+            tables.users.put_item(
+                Item=user,
+                ConditionExpression="attribute_not_exists(#k0)",
+                ExpressionAttributeNames={"#k0": service.KEY_NAMES[0]},
+            )
 
         def create() -> None:
             service.create_user(tables, body(), "/users")
