@@ -30,6 +30,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 HOST = "127.0.0.1"
+MOTO_API_PREFIX = "/moto-api/"
 RESET_PATH = "/moto-api/reset"  # moto's documented endpoint that empties every backend
 
 StartResponse = Callable[..., Any]
@@ -50,10 +51,23 @@ class OneAtATime:
 
 
 def moto_application() -> WsgiApp:
-    """moto's server application (what `moto_server` serves), dispatching by service."""
+    """moto's DynamoDB application, and its `/moto-api/` (reset) behind moto's dispatcher.
+
+    Both are what `moto_server` serves (`create_backend_app` builds one service's
+    application; `DomainDispatcherApplication` picks the service per request). The
+    dispatcher looks the service up among all of moto's backends on every request: 2.1 of a
+    `PutItem`'s 3.4 ms server-side. Only DynamoDB is served here, so its application takes
+    every request but moto's own API."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    application: WsgiApp = DomainDispatcherApplication(create_backend_app)
+    dynamodb: WsgiApp = create_backend_app("dynamodb")
+    dispatcher: WsgiApp = DomainDispatcherApplication(create_backend_app)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if str(environ.get("PATH_INFO", "")).startswith(MOTO_API_PREFIX):
+            return dispatcher(environ, start_response)
+        return dynamodb(environ, start_response)
+
     return application
 
 
