@@ -20,6 +20,7 @@ from codegen.openapi.errors import SpecError
 from codegen.openapi.model import Api, Secret
 from codegen.openapi.parser import parse_api
 from codegen.render.cloudformation.apigw import API_LOGICAL_ID, USER_POOL_PARAMETER, definition_body
+from codegen.render.cloudformation.deployments import PRE_TRAFFIC_HOOK
 from codegen.render.cloudformation.sam import (
     NO_RESERVATION,
     RESERVED_CONCURRENCY_CONDITION,
@@ -28,6 +29,7 @@ from codegen.render.cloudformation.sam import (
     build_template,
     render_template,
 )
+from codegen.render.python.pre_traffic import HANDLER as PRE_TRAFFIC_HANDLER
 from tests.support import aws_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +123,8 @@ def test_function_globals(sam: dict[str, Any]) -> None:
 
 def test_one_function_per_operation_on_the_specs_route(api: Api, sam: dict[str, Any]) -> None:
     found = functions(sam)
+    # Besides, the pre-traffic check CodeDeploy runs (tests/codegen/test_deployments.py).
+    assert found.pop(PRE_TRAFFIC_HOOK)["Properties"]["Handler"] == PRE_TRAFFIC_HANDLER
     assert set(found) == {function_logical_id(op) for op in api.operations}
     for op in api.operations:
         properties = found[function_logical_id(op)]["Properties"]
@@ -355,7 +359,7 @@ def test_every_function_may_decrypt_its_environment_with_that_key_only(
 
 def test_translated_functions_carry_the_secret_and_the_key(api: Api, cfn: dict[str, Any]) -> None:
     lambdas = aws_checks.resources_of_type(cfn, "AWS::Lambda::Function")
-    assert len(lambdas) == len(api.operations)
+    assert len(lambdas) == len(api.operations) + 1  # and the pre-traffic check
     for function in lambdas.values():
         properties = function["Properties"]
         assert properties["KmsKeyArn"] == {"Fn::GetAtt": [SECRETS_KEY, "Arn"]}

@@ -13,7 +13,13 @@ import yaml
 
 _SHORT_TAGS = frozenset({"!Ref", "!Sub", "!GetAtt"})
 # Intrinsics whose argument is a list, printed as `!If [...]` etc.
-_SEQUENCE_TAGS = {"Fn::If": "!If", "Fn::Not": "!Not", "Fn::Equals": "!Equals"}
+_SEQUENCE_TAGS = {
+    "Fn::If": "!If",
+    "Fn::Not": "!Not",
+    "Fn::Equals": "!Equals",
+    "Fn::Select": "!Select",
+    "Fn::Split": "!Split",
+}
 
 
 # Which styles a string allows depends only on the string (and allow_unicode), and a template
