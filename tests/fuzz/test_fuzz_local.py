@@ -1,0 +1,92 @@
+"""`python -m codegen fuzz` against the local server: 0 failures, and nothing left behind.
+
+Bounded (fixed seed, a few examples per operation) so each run takes seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from tests.support.credentials import auth_headers
+from tests.support.servers import ROOT, codegen_server
+
+pytestmark = pytest.mark.slow
+
+TIMEOUT_SECONDS = 180
+BOUNDS = ["--seed", "7", "--max-examples", "5"]
+SUMMARY = re.compile(
+    r"^fuzz: (\d+) cases, (\d+) failures, (\d+) users created, (\d+) removed \(.*\)$"
+)
+
+
+def fuzz(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "codegen", "fuzz", *args, *BOUNDS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def summary(result: subprocess.CompletedProcess[str]) -> tuple[int, int, int, int]:
+    last = result.stdout.strip().splitlines()[-1]
+    found = SUMMARY.match(last)
+    assert found, last
+    cases, failures, created, removed = (int(group) for group in found.groups())
+    return cases, failures, created, removed
+
+
+def snapshot(endpoint: str) -> dict[str, list[dict[str, Any]]]:
+    """Every user and every email claim, as stored (idempotency records may stay: TTL)."""
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+    tables = {}
+    for table in ("UsersTable", "EmailsTable"):
+        items = dynamodb.scan(TableName=table)["Items"]
+        tables[table] = sorted(items, key=repr)
+    return tables
+
+
+def test_fuzz_of_a_running_server_leaves_users_and_claims_as_they_were() -> None:
+    with codegen_server() as server:
+        endpoint = re.search(r"embedded moto at (http://\S+)", server.process.output())
+        assert endpoint, server.process.output()
+        headers = auth_headers()
+        for n in range(3):  # users the run did not create: never changed, never deleted
+            body = {"name": f"Seeded {n}", "email": f"seeded{n}@example.com"}
+            created = requests.post(f"{server.url}/users", json=body, headers=headers, timeout=10)
+            assert created.status_code == 201, created.text
+        before = snapshot(endpoint.group(1))
+        assert len(before["UsersTable"]) == 3
+        result = fuzz("--url", server.url)
+        after = snapshot(endpoint.group(1))
+        log = server.process.output()
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    cases, failures, created, removed = summary(result)
+    assert failures == 0
+    assert cases > 0
+    assert created > 0  # the run did write, and its users are gone again
+    assert after == before
+    # The stateful links that follow ids from listUsers did reach the writes, turned away.
+    assert re.search(r"writes kept off ids the run did not create", result.stdout)
+    assert re.search(r"INFO (PATCH|DELETE) /users/[0-9a-f-]{36} 404 ", log)
+    assert removed <= created
+
+
+def test_fuzz_without_options_starts_the_local_server_and_stops_it() -> None:
+    result = fuzz()
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    started = re.search(r"fuzz: local server at (http://127\.0\.0\.1:\d+)", result.stdout)
+    assert started, result.stdout
+    assert summary(result)[1] == 0
+    assert (ROOT / "reports" / "fuzz-junit.xml").is_file()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{started.group(1)}/openapi.json", timeout=2)
