@@ -62,8 +62,8 @@ def test_fuzz_of_a_running_server_leaves_users_and_claims_as_they_were() -> None
         headers = auth_headers()
         for n in range(3):  # users the run did not create: never changed, never deleted
             body = {"name": f"Seeded {n}", "email": f"seeded{n}@example.com"}
-            created = requests.post(f"{server.url}/users", json=body, headers=headers, timeout=10)
-            assert created.status_code == 201, created.text
+            answer = requests.post(f"{server.url}/users", json=body, headers=headers, timeout=10)
+            assert answer.status_code == 201, answer.text
         before = snapshot(endpoint.group(1))
         assert len(before["UsersTable"]) == 3
         result = fuzz("--url", server.url)
