@@ -24,6 +24,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from codegen.fuzz import runner
+from codegen.fuzz.handoff import LEDGER_VARIABLE
 from codegen.fuzz.ledger import Ledger, delete_created
 from codegen.fuzz.local_server import ServerError, local_server
 from codegen.fuzz.target import Target, TargetError, checkout_target
@@ -32,7 +33,6 @@ EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 REPORT = Path("reports") / "fuzz-junit.xml"
-LEDGER_VARIABLE = "CODEGEN_FUZZ_LEDGER"
 HOOKS_VARIABLE = "SCHEMATHESIS_HOOKS"
 
 
@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
                 rate_limit=args.rate_limit or target.rate_limit,
             )
             env = {
-                **target.environment(),
+                **target.handoff().environment(),
                 LEDGER_VARIABLE: str(ledger_path),
                 HOOKS_VARIABLE: str(runner.HOOKS),
             }

@@ -1,38 +1,30 @@
-"""schemathesis hooks of `python -m codegen fuzz`: record what the run creates, touch nothing else.
+"""schemathesis hooks of `python -m codegen fuzz`: credentials, a ledger, and the guard.
 
-Loaded by schemathesis itself from this file's path (`SCHEMATHESIS_HOOKS`), in its own
-process: it imports nothing from `codegen`. It writes one JSON line per event to the ledger
-file named by `CODEGEN_FUZZ_LEDGER`, which `codegen fuzz` reads after the run:
+Loaded by schemathesis from this file's path (`SCHEMATHESIS_HOOKS`), in its own process,
+with `codegen` importable (runner.py puts it on PYTHONPATH).
 
-- `{"created": LOCATION}` for every 201 with a `Location` (the user the run created);
-- `{"redirected": ...}` each time a write was turned away from an id the run did not create.
-
-The guard (`before_call`): a write (PATCH, PUT, DELETE, POST) whose path parameter is an id
-that could name a stored record -- a UUID in the form the API accepts -- goes out only if
-this run created that id; otherwise the id is replaced by a fresh random UUID, which names
-no record. So schemathesis' stateful links that follow ids from a list answer (listUsers ->
-updateUser, deleteUser) can never change or delete a user this run did not create. Ids the
-API rejects by their form are left alone: they cannot reach a record, and the negative
-checks need them as generated.
+- Credentials: an auth provider that fetches an access token with the client-credentials
+  grant (oauth.py) and fetches a new one before it expires (its refresh interval), and sends
+  the team's API key. As an auth provider, schemathesis knows these are real credentials:
+  `ignored_auth` checks that the same requests without them, or with made-up ones, fail.
+- The ledger: one JSON line per event in the file `CODEGEN_FUZZ_LEDGER` names, read by
+  `codegen fuzz` after the run: `{"created": LOCATION}` for every 201 with a `Location`,
+  `{"redirected": ID}` for each write turned away by the guard, `{"call": ...}` per request.
+- The guard (guard.py): writes go only to ids this run created, or to ids that cannot exist.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import threading
-import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 import schemathesis
 
-LEDGER_VARIABLE = "CODEGEN_FUZZ_LEDGER"
-# The form of id the API accepts (src/generated/validation.py `is_uuid`): anything else is
-# refused with 400 before any handler reads the table.
-ACCEPTED_ID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+from codegen.fuzz.guard import created_id, replacements
+from codegen.fuzz.handoff import LEDGER_VARIABLE, Handoff
+from codegen.fuzz.oauth import fetch_token
 
 _lock = threading.Lock()
 _created: set[str] = set()
@@ -44,33 +36,13 @@ def _record(event: dict[str, Any]) -> None:
         return
     with _lock, open(path, "a", encoding="utf-8") as ledger:
         ledger.write(json.dumps(event) + "\n")
-        ledger.flush()
-
-
-def _last_segment(location: str) -> str:
-    return urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1].lower()
-
-
-def guarded_path_parameters(
-    method: str, parameters: dict[str, Any] | None, created: set[str]
-) -> dict[str, str]:
-    """The replacements for `parameters` (name -> fresh id) that keep a write off others' data."""
-    if method.upper() not in WRITES or not parameters:
-        return {}
-    replaced: dict[str, str] = {}
-    for name, value in parameters.items():
-        might_exist = isinstance(value, str) and ACCEPTED_ID.fullmatch(value)
-        if might_exist and value.lower() not in created:
-            replaced[name] = str(uuid.uuid4())
-    return replaced
 
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     with _lock:
         created = set(_created)
-    replaced = guarded_path_parameters(case.method, case.path_parameters, created)
-    for name, fresh in replaced.items():
+    for name, fresh in replacements(case.method, case.path_parameters, created).items():
         _record({"redirected": case.path_parameters[name], "to": fresh, "method": case.method})
         case.path_parameters[name] = fresh
 
@@ -78,10 +50,26 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 @schemathesis.hook
 def after_call(context: Any, case: Any, response: Any) -> None:
     _record({"call": case.method, "status": response.status_code})
-    location = response.headers.get("location") or response.headers.get("Location")
-    if isinstance(location, list):  # schemathesis keeps every value of a header
-        location = location[0] if location else None
-    if response.status_code == 201 and location:
+    values = response.headers.get("location") or []  # lower-case names, lists of values
+    location = values[0] if isinstance(values, list) and values else values
+    if response.status_code == 201 and isinstance(location, str) and location:
         with _lock:
-            _created.add(_last_segment(location))
+            _created.add(created_id(location))
         _record({"created": location})
+
+
+_handoff = Handoff.from_environment()
+if _handoff is not None:
+    handoff = _handoff
+
+    @schemathesis.auth(refresh_interval=handoff.refresh_seconds)
+    class ClientCredentials:
+        """The team's access token (refreshed by schemathesis' cache) and its API key."""
+
+        def get(self, case: Any, context: Any) -> str:
+            return fetch_token(handoff.grant).value
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            case.headers = case.headers or {}
+            case.headers["Authorization"] = f"Bearer {data}"
+            case.headers["x-api-key"] = handoff.api_key

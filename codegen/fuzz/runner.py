@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The folder `codegen` is imported from: the hooks import it in schemathesis' process.
+CODEGEN_HOME = HERE.parents[1]
 CONFIG = HERE / "schemathesis.toml"  # the narrowings, each with its reason
 HOOKS = HERE / "hooks.py"  # the ledger and the guard (see hooks.py)
 PHASES = "examples,coverage,fuzzing,stateful"
@@ -58,6 +60,11 @@ def command(root: Path, spec: Path, url: str, junit: Path, options: Options) -> 
     return argv
 
 
+def _python_path() -> str:
+    inherited = os.environ.get("PYTHONPATH")
+    return os.pathsep.join([str(CODEGEN_HOME), *([inherited] if inherited else [])])
+
+
 def junit_failures(report: Path) -> int | None:
     try:
         tree = ElementTree.parse(report)
@@ -75,7 +82,7 @@ def run(
     with subprocess.Popen(
         list(argv),
         cwd=cwd,  # schemathesis keeps its cache (.schemathesis/) in the cwd
-        env={**os.environ, **env},
+        env={**os.environ, **env, "PYTHONPATH": _python_path()},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -1,0 +1,43 @@
+"""The guard that keeps a fuzz run's writes off records it did not create, and token refresh."""
+
+from __future__ import annotations
+
+import uuid
+
+from codegen.fuzz.guard import created_id, replacements
+from codegen.fuzz.oauth import AccessToken, refresh_interval
+
+OURS = "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"
+THEIRS = "11111111-2222-4333-8444-555555555555"
+
+
+def test_a_write_to_an_id_the_run_did_not_create_goes_to_a_fresh_one() -> None:
+    for method in ("PATCH", "DELETE", "PUT", "POST", "patch"):
+        replaced = replacements(method, {"id": THEIRS}, {OURS})
+        assert set(replaced) == {"id"}
+        assert replaced["id"] != THEIRS
+        assert uuid.UUID(replaced["id"]).version == 4
+    # The API accepts upper case too: still someone else's user.
+    assert set(replacements("DELETE", {"id": THEIRS.upper()}, {OURS})) == {"id"}
+
+
+def test_writes_to_the_runs_own_ids_reads_and_impossible_ids_go_as_generated() -> None:
+    assert replacements("PATCH", {"id": OURS}, {OURS}) == {}
+    assert replacements("DELETE", {"id": OURS.upper()}, {OURS}) == {}
+    assert replacements("GET", {"id": THEIRS}, {OURS}) == {}
+    # Refused by its form before any table is read: the negative checks need it as it is.
+    for impossible in ("0", "", "3f2b8c1e7a4d4e5f9b6a1c2d3e4f5a6b", "{" + THEIRS + "}", 5):
+        assert replacements("DELETE", {"id": impossible}, set()) == {}
+
+
+def test_the_created_id_is_the_locations_last_segment() -> None:
+    assert created_id(f"/users/{OURS.upper()}") == OURS
+    assert created_id(f"https://api.example.com/prod/users/{OURS}") == OURS
+
+
+def test_a_token_is_fetched_again_well_before_it_expires() -> None:
+    assert refresh_interval(3600) == 3300
+    assert refresh_interval(120) == 60
+    token = AccessToken("t", 3600, fetched_at=1000.0)
+    assert token.fresh(now=1000.0 + 3000)
+    assert not token.fresh(now=1000.0 + 3400)
