@@ -19,15 +19,19 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen.fuzz import runner
 from codegen.fuzz.handoff import LEDGER_VARIABLE
 from codegen.fuzz.ledger import Ledger, delete_created
 from codegen.fuzz.local_server import ServerError, local_server
 from codegen.fuzz.target import Target, TargetError, checkout_target
+
+if TYPE_CHECKING:
+    from codegen.fuzz.stack import AwsSession
 
 EXIT_OK = 0
 EXIT_FAILURES = 1
@@ -70,10 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 @contextmanager
-def _target(args: argparse.Namespace, spec: Path) -> Iterator[Target]:
+def _target(
+    args: argparse.Namespace, spec: Path, aws: AwsSession | None, ask: Callable[[str], bool] | None
+) -> Iterator[Target]:
     if args.stack:
-        raise TargetError("--stack is not available yet")
-    if args.url:
+        from codegen.fuzz.stack import stack_target
+
+        yield stack_target(
+            spec, args.stack, args.region, args.client, args.yes, session=aws, ask=ask
+        )
+    elif args.url:
         yield checkout_target(spec, args.url.rstrip("/"), args.client)
     else:
         with local_server(spec.parent, spec) as url:
@@ -81,7 +91,13 @@ def _target(args: argparse.Namespace, spec: Path) -> Iterator[Target]:
             yield checkout_target(spec, url, args.client)
 
 
-def main(argv: list[str]) -> int:
+def main(
+    argv: list[str],
+    *,
+    aws_session: AwsSession | None = None,
+    ask: Callable[[str], bool] | None = None,
+) -> int:
+    """`aws_session` and `ask` stand in for boto3's session and the terminal (tests)."""
     args = build_parser().parse_args(argv)
     spec = args.spec.resolve()
     root = spec.parent
@@ -89,7 +105,7 @@ def main(argv: list[str]) -> int:
     report.parent.mkdir(exist_ok=True)
     try:
         with ExitStack() as stack:
-            target = stack.enter_context(_target(args, spec))
+            target = stack.enter_context(_target(args, spec, aws_session, ask))
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fuzz-")))
             ledger_path = work / "ledger.jsonl"
             options = runner.Options(
