@@ -132,7 +132,8 @@ def main(
     cases = "?" if outcome.cases is None else str(outcome.cases)
     print(
         f"fuzz: JUnit report {report}; {ledger.redirected} writes kept off ids the run did not "
-        "create; idempotency records stay until their TTL expires"
+        f"create; {ledger.waited} answers 429/503 waited out (Retry-After); idempotency records "
+        "stay until their TTL expires"
     )
     print(
         f"fuzz: {cases} cases, {outcome.failures} failures, {len(ledger.created)} users created, "

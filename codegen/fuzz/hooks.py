@@ -11,6 +11,8 @@ with `codegen` importable (runner.py puts it on PYTHONPATH).
   `codegen fuzz` after the run: `{"created": LOCATION}` for every 201 with a `Location`,
   `{"redirected": ID}` for each write turned away by the guard, `{"call": ...}` per request.
 - The guard (guard.py): writes go only to ids this run created, or to ids that cannot exist.
+- Waiting (waiting.py): a 429 or 503 is waited out as its `Retry-After` says and the request
+  sent again; `{"waited": STATUS, "seconds": S}` per wait.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import schemathesis
 from codegen.fuzz.guard import created_id, replacements
 from codegen.fuzz.handoff import LEDGER_VARIABLE, Handoff
 from codegen.fuzz.oauth import fetch_token
+from codegen.fuzz.waiting import waiting_hook
 
 _lock = threading.Lock()
 _created: set[str] = set()
@@ -38,8 +41,17 @@ def _record(event: dict[str, Any]) -> None:
         ledger.write(json.dumps(event) + "\n")
 
 
+def _waited(status: int, seconds: float) -> None:
+    _record({"waited": status, "seconds": round(seconds, 3)})
+
+
+_wait_out = waiting_hook(_waited)
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    # Passed on to `requests.Session.request(hooks=...)` by schemathesis' transport.
+    kwargs["hooks"] = {"response": [_wait_out]}
     with _lock:
         created = set(_created)
     for name, fresh in replacements(case.method, case.path_parameters, created).items():

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from codegen.fuzz.waiting import MAX_RETRIES, RETRY_STATUSES, retry_after_seconds
 
 REQUEST_TIMEOUT_SECONDS = 30.0
 
@@ -18,6 +21,7 @@ class Ledger:
     created: list[str] = field(default_factory=list)  # each 201's Location, once, in order
     redirected: int = 0  # writes the guard turned away from ids the run did not create
     calls: int = 0  # requests schemathesis sent
+    waited: int = 0  # 429s and 503s waited out (Retry-After), then sent again
 
     @classmethod
     def read(cls, path: Path) -> Ledger:
@@ -32,6 +36,8 @@ class Ledger:
                 ledger.redirected += 1
             elif "call" in event:
                 ledger.calls += 1
+            elif "waited" in event:
+                ledger.waited += 1
         return ledger
 
 
@@ -53,14 +59,8 @@ def delete_created(base_url: str, created: list[str], headers: Mapping[str, str]
     """DELETE each created user that still exists (204 removed, 404 already gone)."""
     cleanup = Cleanup()
     for location in created:
-        request = urllib.request.Request(
-            absolute(base_url, location), method="DELETE", headers=dict(headers)
-        )
         try:
-            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
-                status = int(response.status)
-        except urllib.error.HTTPError as error:
-            status = error.code
+            status = _delete(absolute(base_url, location), headers)
         except OSError as error:
             cleanup.failed.append(f"{location}: {error}")
             continue
@@ -71,3 +71,17 @@ def delete_created(base_url: str, created: list[str], headers: Mapping[str, str]
         else:
             cleanup.failed.append(f"{location}: HTTP {status}")
     return cleanup
+
+
+def _delete(url: str, headers: Mapping[str, str]) -> int:
+    """The DELETE's status, after waiting out 429s and 503s as the run did."""
+    for attempt in range(MAX_RETRIES + 1):
+        request = urllib.request.Request(url, method="DELETE", headers=dict(headers))
+        try:
+            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            if error.code not in RETRY_STATUSES or attempt == MAX_RETRIES:
+                return error.code
+            time.sleep(retry_after_seconds(error.headers.get("Retry-After")))
+    raise AssertionError("unreachable")

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import boto3
 import pytest
 import requests
 
+from tests.fuzz.throttling_proxy import Throttle, throttling_proxy
 from tests.support.credentials import auth_headers
 from tests.support.servers import ROOT, codegen_server
 
@@ -26,9 +28,9 @@ SUMMARY = re.compile(
 )
 
 
-def fuzz(*args: str) -> subprocess.CompletedProcess[str]:
+def fuzz(*args: str, bounds: Sequence[str] = BOUNDS) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codegen", "fuzz", *args, *BOUNDS],
+        [sys.executable, "-m", "codegen", "fuzz", *args, *bounds],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -90,3 +92,23 @@ def test_fuzz_without_options_starts_the_local_server_and_stops_it() -> None:
     assert (ROOT / "reports" / "fuzz-junit.xml").is_file()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{started.group(1)}/openapi.json", timeout=2)
+
+
+def test_429s_and_503s_at_a_low_throttle_are_waited_out_and_nothing_is_left_behind() -> None:
+    key = auth_headers()["x-api-key"]
+    throttle = Throttle(key, rate=12, burst=4, unavailable_every=40)
+    with codegen_server() as server, throttling_proxy(server.url, throttle) as stage:
+        endpoint = re.search(r"embedded moto at (http://\S+)", server.process.output())
+        assert endpoint
+        before = snapshot(endpoint.group(1))
+        result = fuzz(
+            "--url", stage, "--rate-limit", "20/s", bounds=["--seed", "7", "--max-examples", "2"]
+        )
+        after = snapshot(endpoint.group(1))
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert throttle.answered[429] > 0 and throttle.answered[503] > 0, throttle.answered
+    waited = re.search(r"; (\d+) answers 429/503 waited out", result.stdout)
+    assert waited and int(waited.group(1)) >= throttle.answered[429] + throttle.answered[503] - 2
+    _, failures, created, _ = summary(result)
+    assert failures == 0 and created > 0
+    assert after == before

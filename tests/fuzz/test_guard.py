@@ -41,3 +41,14 @@ def test_a_token_is_fetched_again_well_before_it_expires() -> None:
     token = AccessToken("t", 3600, fetched_at=1000.0)
     assert token.fresh(now=1000.0 + 3000)
     assert not token.fresh(now=1000.0 + 3400)
+
+
+def test_retry_after_in_seconds_or_as_a_date_capped() -> None:
+    from codegen.fuzz.waiting import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, retry_after_seconds
+
+    assert retry_after_seconds("2") == 2.0
+    assert retry_after_seconds(None) == DEFAULT_WAIT_SECONDS  # API Gateway's 429 has none
+    assert retry_after_seconds("86400") == MAX_WAIT_SECONDS
+    date = "Wed, 21 Oct 2015 07:28:03 GMT"
+    assert retry_after_seconds(date, now=1445412480.0) == 3.0
+    assert retry_after_seconds("soon") == DEFAULT_WAIT_SECONDS
