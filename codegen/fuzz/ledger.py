@@ -9,7 +9,7 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from codegen.fuzz.waiting import MAX_RETRIES, RETRY_STATUSES, retry_after_seconds
 
@@ -49,10 +49,12 @@ class Cleanup:
 
 
 def absolute(base_url: str, location: str) -> str:
-    """The Location against the API's base URL (a relative one keeps the stage's prefix)."""
-    if urlsplit(location).scheme:
-        return location
-    return urljoin(base_url.rstrip("/") + "/", location.lstrip("/"))
+    """The Location resolved as a client does (RFC 9110 §10.2.2 with RFC 3986 references).
+
+    The API answers a path that already carries the stage (`/v1/users/<id>` deployed,
+    `/users/<id>` locally): it replaces the base URL's path, it is not appended to it.
+    """
+    return urljoin(base_url, location)
 
 
 def delete_created(base_url: str, created: list[str], headers: Mapping[str, str]) -> Cleanup:

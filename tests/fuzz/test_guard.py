@@ -52,3 +52,14 @@ def test_retry_after_in_seconds_or_as_a_date_capped() -> None:
     date = "Wed, 21 Oct 2015 07:28:03 GMT"
     assert retry_after_seconds(date, now=1445412480.0) == 3.0
     assert retry_after_seconds("soon") == DEFAULT_WAIT_SECONDS
+
+
+def test_a_location_is_resolved_as_a_client_resolves_it() -> None:
+    from codegen.fuzz.ledger import absolute
+
+    deployed = "https://abc.execute-api.eu-west-1.amazonaws.com/v1"
+    assert absolute(deployed, f"/v1/users/{OURS}") == f"{deployed}/users/{OURS}"
+    assert absolute("http://127.0.0.1:3000", f"/users/{OURS}") == (
+        f"http://127.0.0.1:3000/users/{OURS}"
+    )
+    assert absolute(deployed, f"{deployed}/users/{OURS}") == f"{deployed}/users/{OURS}"
