@@ -17,6 +17,8 @@ CODEGEN_HOME = HERE.parents[1]
 CONFIG = HERE / "schemathesis.toml"  # the narrowings, each with its reason
 HOOKS = HERE / "hooks.py"  # the ledger and the guard (see hooks.py)
 PHASES = "examples,coverage,fuzzing,stateful"
+STOP_TIMEOUT_SECONDS = 10.0
+INTERRUPTED = 130  # what a shell reports for a command ended by SIGINT
 # "Test cases:\n  1234 generated, 1200 passed, ..." in schemathesis 4's summary.
 GENERATED = re.compile(r"(\d+) generated")
 
@@ -90,12 +92,21 @@ def run(
         errors="replace",
     ) as process:
         assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if echo:
-                sys.stdout.write(line)
-                sys.stdout.flush()
-        exit_code = process.wait()
+        try:
+            for line in process.stdout:
+                lines.append(line)
+                if echo:
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+            exit_code = process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C stops schemathesis, not the clean-up: what the run created so far is
+            # in the ledger, and is deleted all the same.
+            process.terminate()
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            lines.append("fuzz: interrupted; cleaning up what the run created\n")
+            sys.stdout.write(lines[-1])
+            exit_code = INTERRUPTED
     output = "".join(lines)
     counted = GENERATED.findall(output)
     failures = junit_failures(junit)
