@@ -31,6 +31,7 @@ from codegen.fuzz.waiting import waiting_hook
 
 _lock = threading.Lock()
 _created: set[str] = set()
+_alive: list[str] = []  # created and not deleted since, oldest first
 
 
 def _record(event: dict[str, Any]) -> None:
@@ -54,7 +55,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     kwargs["hooks"] = {"response": [_wait_out]}
     with _lock:
         created = set(_created)
-    for name, fresh in replacements(case.method, case.path_parameters, created).items():
+        alive = _alive[-1] if _alive else None
+    for name, fresh in replacements(case.method, case.path_parameters, created, alive).items():
         _record({"redirected": case.path_parameters[name], "to": fresh, "method": case.method})
         case.path_parameters[name] = fresh
 
@@ -67,7 +69,14 @@ def after_call(context: Any, case: Any, response: Any) -> None:
     if response.status_code == 201 and isinstance(location, str) and location:
         with _lock:
             _created.add(created_id(location))
+            if created_id(location) not in _alive:
+                _alive.append(created_id(location))
         _record({"created": location})
+    if case.method.upper() == "DELETE" and 200 <= response.status_code < 300:
+        with _lock:
+            for value in (case.path_parameters or {}).values():
+                if isinstance(value, str) and value.lower() in _alive:
+                    _alive.remove(value.lower())
 
 
 _handoff = Handoff.from_environment()

@@ -79,8 +79,19 @@ def test_fuzz_of_a_running_server_leaves_users_and_claims_as_they_were() -> None
     assert after == before
     # The stateful links that follow ids from listUsers did reach the writes, turned away.
     assert re.search(r"; [1-9]\d* writes kept off ids the run did not create", result.stdout)
-    assert re.search(r"INFO (PATCH|DELETE) /users/[0-9a-f-]{36} 404 ", log)
     assert removed <= created
+    # Not a hollow pass: with the team's token (from the token endpoint) and key every /users
+    # operation answered a 2xx, and `ignored_auth`'s probes without them were refused.
+    assert re.search(r"INFO POST /oauth2/token 200 ", log)
+    for method, path in [
+        ("GET", r"/users"),
+        ("POST", r"/users"),
+        ("GET", r"/users/[0-9a-f-]{36}"),
+        ("PATCH", r"/users/[0-9a-f-]{36}"),
+        ("DELETE", r"/users/[0-9a-f-]{36}"),
+    ]:
+        assert re.search(rf"INFO {method} {path}(\?\S*)? 2\d\d ", log), (method, path)
+    assert re.search(r"INFO \w+ /users\S* 40[13] ", log)
 
 
 def test_fuzz_without_options_starts_the_local_server_and_stops_it() -> None:

@@ -63,3 +63,25 @@ def test_a_location_is_resolved_as_a_client_resolves_it() -> None:
         f"http://127.0.0.1:3000/users/{OURS}"
     )
     assert absolute(deployed, f"{deployed}/users/{OURS}") == f"{deployed}/users/{OURS}"
+
+
+def test_schemathesis_gets_the_credentials_and_a_refresh_interval_not_a_token() -> None:
+    import json
+    import time
+
+    from codegen.fuzz.handoff import VARIABLE, Handoff
+    from codegen.fuzz.oauth import Grant
+    from codegen.fuzz.target import Target
+
+    grant = Grant("http://127.0.0.1:1/oauth2/token", "client", "secret", ("users/read",))
+    target = Target("http://127.0.0.1:1", grant, "key")
+    target._token = AccessToken("token", 3600, time.time())  # as fetched at the start
+    environment = target.handoff().environment()
+    assert "token" not in json.loads(environment[VARIABLE])
+    handed = Handoff.from_environment(environment)
+    assert handed == Handoff(grant, "key", 3300)
+
+
+def test_a_write_to_someone_elses_id_goes_to_the_runs_last_live_user_when_there_is_one() -> None:
+    assert replacements("PATCH", {"id": THEIRS}, {OURS}, alive=OURS) == {"id": OURS}
+    assert replacements("PATCH", {"id": OURS}, {OURS}, alive=OURS) == {}
