@@ -88,7 +88,7 @@ NPM_STAMP := node_modules/.installed
 NPM = $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 
 .PHONY: help install install-python install-sam install-checkov install-opc install-node install-system \
-	lock upgrade generate check serve lint format test ci bench bench-quick clean distclean
+	lock upgrade generate check serve fuzz lint format test ci bench bench-quick clean distclean
 
 help:
 	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
@@ -225,6 +225,11 @@ check: install-python
 
 serve: install
 	$(PY) -m codegen serve --host $(HOST) --port $(PORT)
+
+# schemathesis against the local server (started on a free port and stopped), nothing left
+# behind; the JUnit report in reports/fuzz-junit.xml (docs/fuzzing.md).
+fuzz: install
+	$(PY) -m codegen fuzz
 
 # Run all three even when one fails, then fail if any did.
 lint: install-python

@@ -2,7 +2,7 @@
 
     python -m codegen [generate] [--spec PATH]   render everything beside the spec
     python -m codegen check [--spec PATH]        exit 1 listing stale generated files
-    python -m codegen serve|publish|diff|credentials ARGS   <tool module>.main(ARGS) (TOOLS)
+    python -m codegen serve|publish|diff|fuzz|credentials ARGS   <tool module>.main(ARGS) (TOOLS)
 
 `python -m codegen --help` lists every command; `python -m codegen COMMAND --help` shows that
 command's own options. The tools parse their own arguments (each module's `main(argv)`), and
@@ -48,6 +48,9 @@ TOOLS = {
     ),
     "diff": Tool("codegen.diff", "breaking changes between two specs, and the version policy"),
     "smoke": Tool("codegen.smoke", "the pre-traffic check: read-only requests, answers checked"),
+    "fuzz": Tool(
+        "codegen.fuzz", "schemathesis against the local server, a URL or a stack; cleans up"
+    ),
     "credentials": Tool(
         "codegen.serve.auth.credentials_cli", "the local server's tokens and API keys, as headers"
     ),

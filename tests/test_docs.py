@@ -376,13 +376,13 @@ def test_a_link_inside_code_is_not_checked(tree: Path) -> None:
 def test_an_unknown_codegen_command_or_option_fails(tree: Path) -> None:
     page = write_page(
         tree,
-        "# Page\n\n`python -m codegen fuzz --url U`\n\n"
+        "# Page\n\n`python -m codegen frobnicate --url U`\n\n"
         "```bash\npython -m codegen serve --port 0 --no-such-flag\n"
         "python -m codegen --no-such-top-level-flag\n```\n",
     )
     problems = all_problems(page, tree)
     assert len(problems) == 3
-    assert problems[0].endswith("no command 'fuzz'")
+    assert problems[0].endswith("no command 'frobnicate'")
     assert problems[1].endswith("no option --no-such-flag")
     assert problems[2].endswith("no option --no-such-top-level-flag")
 

@@ -212,6 +212,7 @@ def create_app(
             memory_mb=deployed.MEMORY_MB,
             gatekeeper=authentication.gatekeeper,
             local_documents=authentication.local_documents,
+            local_endpoints=authentication.local_endpoints,
         )
     except BaseException:
         storage.stop()

@@ -3,7 +3,8 @@
 Per request, in the order the deployed gateway works:
 1. a payload over 10 MB -> 413, before anything else;
 2. the local extras, which the deployed API does not have: `/openapi.json`,
-   `/openapi.yaml`, `/docs` (hook);
+   `/openapi.yaml`, `/docs` (hook), the local pool's `/.well-known/jwks.json` and its token
+   endpoint `POST /oauth2/token` (`auth/token_endpoint.py`; on AWS, Cognito's domain);
 3. the resource (routing) -> a Lambda method declared on it, else the gateway's own mock
    for that method (OPTIONS preflight) or for ANY (405 + Allow, 404 catch-all), else
    MISSING_AUTHENTICATION_TOKEN, all as the DefinitionBody declares them (`definition`);
@@ -27,7 +28,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
@@ -91,6 +92,7 @@ class LocalGateway:
         memory_mb: int = DEFAULT_MEMORY_MB,
         gatekeeper: Gatekeeper | None = None,
         local_documents: Mapping[str, bytes] | None = None,
+        local_endpoints: Mapping[str, Callable[[Request, bytes], Response]] | None = None,
     ) -> None:
         self.matcher = matcher
         self._resolver = resolver
@@ -108,6 +110,7 @@ class LocalGateway:
         # Without one, nothing is configured to verify with: secured methods refuse all.
         self._gatekeeper = gatekeeper or Gatekeeper(definition)
         self._local_documents = dict(local_documents or {})  # e.g. /.well-known/jwks.json
+        self._local_endpoints = dict(local_endpoints or {})  # e.g. POST /oauth2/token
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -140,6 +143,9 @@ class LocalGateway:
             # say that customisation is not applied yet, so the deployed body may differ.
             return self.definition.respond("REQUEST_TOO_LARGE", 413, "Request too large")
         path = raw_request_path(request.environ)
+        endpoint = self._local_endpoints.get(path)
+        if endpoint is not None:  # the local pool's token endpoint: not the API's
+            return endpoint(request, body)
         extra = self._local_extra(request.method, path)
         if extra is not None:
             return extra

@@ -37,8 +37,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "serve": frozenset({"openapi", "render"}),
     # The pre-traffic check run here: the local handlers on serve's storage, its credentials.
     "smoke": frozenset({"openapi", "serve"}),
+    # The fuzzer: the local server as a child process, the checkout's credentials.
+    "fuzz": frozenset({"openapi", "serve"}),
     # The command line dispatches to every stage.
-    "cli": frozenset({"openapi", "render", "serve", "diff", "publish", "smoke"}),
+    "cli": frozenset({"openapi", "render", "serve", "diff", "publish", "smoke", "fuzz"}),
     "__main__": frozenset({"cli"}),
     "__init__": frozenset(),
 }

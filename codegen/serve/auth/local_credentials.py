@@ -1,10 +1,12 @@
-"""The checkout's local credentials: a signing key, an issuer, a client id and API key per team.
+"""The checkout's local credentials: a signing key, an issuer; per team an app client id, its
+secret (for the local token endpoint, `/oauth2/token`) and an API key.
 
 Created on first use in `.local/credentials.json` (git-ignored; the folder 0700, the file
 0600, written atomically), and reused afterwards so tokens minted by
 `python -m codegen credentials` keep working across server restarts. A team declared later
 in the spec gets its client id and key added on the next use; a team removed keeps its
-entry but is no longer accepted (only declared teams are configured).
+entry but is no longer accepted (only declared teams are configured). A file written before
+the token endpoint existed gets each team's missing client secret added the same way.
 
 These are local development credentials: nothing here is ever valid against AWS.
 """
@@ -34,6 +36,8 @@ RSA_BITS = 2048
 LOCAL_ISSUER_PREFIX = "https://cognito-idp.local.invalid/"
 # API Gateway generates 40-character API keys of letters and digits; ours have the same form.
 API_KEY_LENGTH = 40
+# Cognito generates app client secrets of 51 lower-case letters and digits; ours have the form.
+CLIENT_SECRET_LENGTH = 51
 _ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -46,6 +50,7 @@ class ClientCredentials:
     name: str  # the client team, e.g. "mobile"
     client_id: str  # like a Cognito app client id: 26 lower-case letters and digits
     api_key: str
+    client_secret: str  # the app client's secret, for the client-credentials grant
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,9 @@ def _load_or_create(path: Path, client_names: Iterable[str]) -> LocalCredentials
         if name not in clients:
             clients[name] = {"client_id": _client_id(), "api_key": _api_key()}
             changed = True
+        if isinstance(clients[name], dict) and "client_secret" not in clients[name]:
+            clients[name]["client_secret"] = _client_secret()
+            changed = True
     if changed:
         _write(path, data)
     try:
@@ -114,7 +122,9 @@ def _load_or_create(path: Path, client_names: Iterable[str]) -> LocalCredentials
             issuer=str(data["issuer"]),
             private_key_pem=str(data["private_key_pem"]),
             clients={
-                name: ClientCredentials(name, str(c["client_id"]), str(c["api_key"]))
+                name: ClientCredentials(
+                    name, str(c["client_id"]), str(c["api_key"]), str(c.get("client_secret", ""))
+                )
                 for name, c in clients.items()
             },
         )
@@ -144,6 +154,11 @@ def _new_store() -> dict[str, Any]:
 def _client_id() -> str:
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     return "".join(secrets.choice(alphabet) for _ in range(26))
+
+
+def _client_secret() -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(CLIENT_SECRET_LENGTH))
 
 
 def _api_key() -> str:

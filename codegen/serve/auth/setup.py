@@ -16,9 +16,10 @@ A spec that secures operations but declares no client teams gets one implicit te
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from codegen.openapi.client_teams import Client
@@ -28,8 +29,12 @@ from codegen.serve.auth.gatekeeper import Gatekeeper
 from codegen.serve.auth.jwks import JwksKeys, parse_jwks
 from codegen.serve.auth.lambda_authorizers import LambdaAuthorizers
 from codegen.serve.auth.local_credentials import LocalCredentials, load_or_create
+from codegen.serve.auth.token_endpoint import TOKEN_PATH, TokenEndpoint
 from codegen.serve.auth.tokens import TokenVerifier
 from codegen.serve.definition import GatewayDefinition
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request, Response
 
 IMPLICIT_CLIENT = "local"
 JWKS_PATH = "/.well-known/jwks.json"
@@ -48,6 +53,8 @@ class AuthSetup:
     credentials: LocalCredentials | None = None
     banner: list[str] = field(default_factory=list)
     local_documents: dict[str, bytes] = field(default_factory=dict)
+    # Paths this server answers itself, any method: the local pool's token endpoint.
+    local_endpoints: dict[str, Callable[[Request, bytes], Response]] = field(default_factory=dict)
 
 
 class AuthSetupError(Exception):
@@ -81,6 +88,7 @@ def build_auth(
         f"  x-api-key of {team.name}: {credentials.clients[team.name].api_key}" for team in teams
     ]
     documents: dict[str, bytes] = {}
+    endpoints: dict[str, Callable[[Request, bytes], Response]] = {}
     if options.jwks:
         if not options.issuer:
             raise AuthSetupError(
@@ -109,13 +117,18 @@ def build_auth(
         # Also where Cognito publishes a pool's keys: `<issuer>/.well-known/jwks.json`, the
         # issuer's path (`/<pool id>`) on this server.
         documents[urlsplit(credentials.issuer).path + JWKS_PATH] = documents[JWKS_PATH]
+        # Cognito's token endpoint, client-credentials grant, for the same teams.
+        endpoints[TOKEN_PATH] = TokenEndpoint(
+            credentials, ((team.name, team.scopes) for team in teams)
+        )
         banner.insert(
             0,
             f"Authentication: tokens verified against this checkout's key ({credentials.path}, "
-            f"JWKS at {JWKS_PATH}); headers for a call: python -m codegen credentials",
+            f"JWKS at {JWKS_PATH}, token endpoint POST {TOKEN_PATH}); "
+            "headers for a call: python -m codegen credentials",
         )
     gatekeeper = Gatekeeper(definition, verifier, api_keys, custom)
-    return AuthSetup(gatekeeper, credentials, banner, documents)
+    return AuthSetup(gatekeeper, credentials, banner, documents, endpoints)
 
 
 def _json_bytes(document: dict[str, Any]) -> bytes:
