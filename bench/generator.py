@@ -4,14 +4,25 @@ Every run renders into a fresh temporary folder (the generator writes beside the
 spec), so the checkout is never touched. Synthetic specs repeat the users
 resource under new names: each resource has the same 5 operations, schemas and
 DynamoDB access as /users, so N operations is N/5 resources.
+
+Each run's wall time (what the budget judges) and CPU time (the child's user + system
+time: on a machine shared with other work, the wall time grows while the CPU time does
+not). With a baseline commit (`python -m bench --generator-baseline COMMIT`), that
+commit's generator (`git archive`: nothing is checked out) renders its own spec's
+500-operation version in the same rounds, alternating with ours: if both are slower than
+they used to be, the machine is.
 """
 
 from __future__ import annotations
 
 import copy
+import io
+import os
 import random
+import resource
 import shutil
 import subprocess
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -62,8 +73,13 @@ def count_operations(document: dict[str, Any]) -> int:
     return sum(1 for item in document["paths"].values() for key in item if key in methods)
 
 
-def _time_generate(spec: Path) -> float:
+def _time_generate(spec: Path, codegen_home: Path | None = None) -> tuple[float, float]:
+    """(wall, CPU) seconds of `python -m codegen generate --spec SPEC`; `codegen_home`: a
+    folder whose `codegen` package is run instead of this checkout's."""
     env = config.child_env()
+    if codegen_home is not None:
+        env["PYTHONPATH"] = f"{codegen_home}{os.pathsep}{env['PYTHONPATH']}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run(
         [config.python(), "-m", "codegen", "generate", "--spec", str(spec)],
@@ -75,28 +91,50 @@ def _time_generate(spec: Path) -> float:
         check=False,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
         raise RuntimeError(f"exit {completed.returncode}: " + " | ".join(tail))
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+def extract(commit: str, folder: Path) -> Path:
+    """`codegen/` and `openapi.yaml` of `commit` into `folder` (git archive); the folder."""
+    archive = subprocess.run(
+        ["git", "-C", str(config.ROOT), "archive", commit, "codegen", "openapi.yaml"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
 
 
 def run(settings: config.Settings, log: Log) -> tuple[list[GeneratorRun], dict[str, str]]:
-    if not (config.ROOT / "codegen" / "cli.py").exists():
-        return [], {"generator": "codegen/cli.py does not exist yet"}
     import yaml
 
     document = yaml.safe_load(config.SPEC.read_text(encoding="utf-8"))
-    specs: dict[str, tuple[int, str]] = {
-        "openapi.yaml": (count_operations(document), config.SPEC.read_text(encoding="utf-8"))
+    # label -> (operations, spec text, codegen home or None for this checkout)
+    specs: dict[str, tuple[int, str, Path | None]] = {
+        "openapi.yaml": (count_operations(document), config.SPEC.read_text(encoding="utf-8"), None)
     }
     for size in settings.generator_sizes:
         text = yaml.safe_dump(synthetic_spec(document, size), sort_keys=False)
-        specs[f"synthetic-{size}"] = (size, text)
-    runs = {label: GeneratorRun(label, ops) for label, (ops, _) in specs.items()}
+        specs[f"synthetic-{size}"] = (size, text, None)
+    runs = {label: GeneratorRun(label, ops) for label, (ops, _, _) in specs.items()}
     rng = random.Random(settings.seed)
-    log(f"generator: {len(specs)} specs x {settings.generator_rounds} rounds")
     with tempfile.TemporaryDirectory(prefix="bench-gen-") as tmp:
+        baseline = settings.generator_baseline
+        if baseline:
+            home = extract(baseline, Path(tmp) / "baseline")
+            old = yaml.safe_load((home / "openapi.yaml").read_text(encoding="utf-8"))
+            label = f"synthetic-500 at {baseline}"
+            text = yaml.safe_dump(synthetic_spec(old, 500), sort_keys=False)
+            specs[label] = (500, text, home)
+            runs[label] = GeneratorRun("synthetic-500", 500, commit=baseline)
+        log(f"generator: {len(specs)} specs x {settings.generator_rounds} rounds")
         for round_no in range(settings.generator_rounds):
             order = list(specs)
             rng.shuffle(order)
@@ -104,12 +142,14 @@ def run(settings: config.Settings, log: Log) -> tuple[list[GeneratorRun], dict[s
                 row = runs[label]
                 if row.error:
                     continue
-                folder = Path(tmp) / f"{label}-{round_no}"
+                folder = Path(tmp) / f"run-{round_no}"
                 folder.mkdir()
                 spec = folder / "openapi.yaml"
                 spec.write_text(specs[label][1], encoding="utf-8")
                 try:
-                    row.seconds.append(_time_generate(spec))
+                    wall, cpu = _time_generate(spec, specs[label][2])
+                    row.seconds.append(wall)
+                    row.cpu_seconds.append(cpu)
                 except (RuntimeError, subprocess.TimeoutExpired) as error:
                     row.error = str(error)
                 shutil.rmtree(folder, ignore_errors=True)
