@@ -55,7 +55,7 @@ def render(results: Results, path: Path) -> None:
     ax = axes[0][0]
     cold = {
         v: [
-            median(c.process_ms) if (c := results.cold_of(v, op)) and c.process_ms else float("nan")
+            median(c.cpu_ms) if (c := results.cold_of(v, op)) and c.cpu_ms else float("nan")
             for op in OPERATIONS
         ]
         for v in config.VARIANTS
@@ -63,7 +63,7 @@ def render(results: Results, path: Path) -> None:
     _bars(ax, list(OPERATIONS), cold)
     ax.yaxis.set_major_formatter(plain)
     ax.set_ylabel("ms (log)")
-    ax.set_title("Cold start: fresh process, import + first call")
+    ax.set_title("Cold start: fresh process, import + first call (CPU time)")
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=5, frameon=False)
 
     ax = axes[0][1]
@@ -78,7 +78,7 @@ def render(results: Results, path: Path) -> None:
     _bars(ax, [f"{op}\n{kind}" for op, kind in requests], warm)
     ax.yaxis.set_major_formatter(plain)
     ax.set_ylabel("µs per request (log)")
-    ax.set_title("Warm per request (DynamoDB answered in memory)")
+    ax.set_title("Warm per request, CPU time (DynamoDB answered in memory)")
 
     ax = axes[1][0]
     if results.capacity:

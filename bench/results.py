@@ -15,6 +15,7 @@ class ColdStart:
     variant: str
     operation: str
     process_ms: list[float] = field(default_factory=list)  # spawn -> first response (parent)
+    cpu_ms: list[float] = field(default_factory=list)  # the child's user + system time
     init_ms: list[float] = field(default_factory=list)  # import + first call (child)
     peak_rss_kb: list[int] = field(default_factory=list)
     status: int = 0
