@@ -139,6 +139,8 @@ def run(settings: config.Settings, log: Log) -> tuple[list[ColdStart], dict[str,
                     result.process_ms.append(elapsed)
                     result.cpu_ms.append(cpu)
                     result.init_ms.append(float(str(details["init_ms"])))
+                    result.import_ms.append(float(str(details["import_ms"])))
+                    result.modules = int(str(details["modules"]))
                     result.peak_rss_kb.append(int(str(details["peak_rss_kb"])))
                     result.boto3_imported = bool(details["boto3_imported"])
             log(f"  round {round_no + 1}/{settings.cold_rounds} done")

@@ -211,6 +211,43 @@ def warm_lines(results: Results) -> list[str]:
     return lines
 
 
+def cold_profile_lines(results: Results, checks: Sequence[Check]) -> list[str]:
+    """For each missed cold start: ours and the other variant, split into the handler's
+    import and its first call (in-process wall time, medians), and the modules loaded."""
+    missed = [c for c in checks if c.budget.startswith("cold") and c.status == MISSED]
+    if not missed:
+        return ["No cold-start budget missed."]
+    rows = []
+    for check in missed:
+        other = next(v for v in config.VARIANTS if check.budget.endswith(config.LABELS[v]))
+        for variant in (config.OURS, other):
+            cold = results.cold_of(variant, check.subject)
+            if cold is None or not cold.cpu_ms:
+                continue
+            first = [i - m for i, m in zip(cold.init_ms, cold.import_ms, strict=False)]
+            rows.append(
+                [
+                    check.subject,
+                    config.LABELS[variant],
+                    f"{median(cold.cpu_ms):.1f} ms",
+                    f"{median(cold.import_ms):.1f} ms" if cold.import_ms else NONE,
+                    f"{median(first):.1f} ms" if first else NONE,
+                    str(cold.modules),
+                ]
+            )
+    return [
+        "The missed starts, split in the child (wall time, medians): the handler module's "
+        "import and its first call, and the modules loaded by the end. Ours imports boto3 "
+        "with its module; every alternative on its first users request (their hello route "
+        "must not load it); all build the client and call DynamoDB in the first call.",
+        "",
+        *_table(
+            ["operation", "variant", "CPU", "import", "first call", "modules"],
+            rows,
+        ),
+    ]
+
+
 def profile_lines(results: Results, checks: Sequence[Check]) -> list[str]:
     """cProfile of ours and of the bare handler for each request a warm budget missed."""
     missed = sorted(
@@ -308,6 +345,10 @@ def render(results: Results, checks: Sequence[Check]) -> str:
         "## Cold start",
         "",
         *cold_lines(results),
+        "",
+        "## Where a missed cold start's time goes",
+        "",
+        *cold_profile_lines(results, checks),
         "",
         "## Warm per request",
         "",

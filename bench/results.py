@@ -17,6 +17,8 @@ class ColdStart:
     process_ms: list[float] = field(default_factory=list)  # spawn -> first response (parent)
     cpu_ms: list[float] = field(default_factory=list)  # the child's user + system time
     init_ms: list[float] = field(default_factory=list)  # import + first call (child)
+    import_ms: list[float] = field(default_factory=list)  # of which the handler's import
+    modules: int = 0  # modules loaded after the first call
     peak_rss_kb: list[int] = field(default_factory=list)
     status: int = 0
     boto3_imported: bool = False

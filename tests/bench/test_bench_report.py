@@ -7,7 +7,7 @@ from pathlib import Path
 from bench import budgets, config, report
 from bench.generator import count_operations, synthetic_spec
 from bench.results import Results
-from bench.stats import TIMES
+from bench.stats import NONE, TIMES
 from tests.bench.helpers import good_results
 
 
@@ -98,3 +98,16 @@ def test_synthetic_spec_has_the_asked_number_of_operations() -> None:
         if isinstance(op, dict) and "x-handler" in op
     }
     assert len(handlers) == 50 and "things9.get_user.handler" in handlers
+
+
+def test_a_missed_cold_start_is_split_into_import_and_first_call() -> None:
+    results = good_results()
+    assert "No cold-start budget missed." in report.render(results, budgets.evaluate(results))
+    ours = results.cold_of(config.OURS, "getUser")
+    assert ours is not None
+    ours.cpu_ms = [320.0] * 3  # above Chalice's 310
+    ours.import_ms, ours.modules = [200.0] * 3, 420
+    text = report.render(results, budgets.evaluate(results))
+    split = text.split("## Where a missed cold start's time goes", 1)[1].split("##", 1)[0]
+    assert "| getUser | ours (generated) | 320.0 ms | 200.0 ms | 90.0 ms | 420 |" in split
+    assert f"| getUser | Chalice | 310.0 ms | {NONE} | {NONE} | 0 |" in split
