@@ -15,6 +15,7 @@ from codegen.openapi.model import Api
 from codegen.render.cloudformation.sam import render_template
 from codegen.render.python.authorizers import render_authorizer_stubs, render_authorizers
 from codegen.render.python.observability_module import render_observability
+from codegen.render.python.pre_traffic import render_pre_traffic
 from codegen.render.python.routes import render_routes
 from codegen.render.python.runtime import GENERATED, render_runtime
 from codegen.render.python.stubs import render_stubs
@@ -38,6 +39,7 @@ def render_all(api: Api) -> Rendered:
         render_validators,
         render_routes,
         render_authorizers,
+        render_pre_traffic,
     ):
         generated.update(renderer(api))
     generated[TEMPLATE_FILE] = render_template(api)

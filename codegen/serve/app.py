@@ -5,21 +5,29 @@
     app.reset_storage()                  # empty every table between scenarios
     app.close()
 
-The routes come from `generated.routes.ROUTES` (rendered from the spec), never from the
-YAML; the spec document comes from the parsed model (`codegen.openapi.parser.parse_api`).
+Everything comes from one source, the model the spec is parsed into
+(`codegen.openapi.parser.parse_api`): the routes, the spec documents, and the template the
+render layer builds from it (`codegen.render.cloudformation.sam.build_template`, the data
+template.yaml is written from), whose tables the storage creates and whose DefinitionBody
+says what API Gateway answers by itself. The generated Python modules are imported only
+as the handlers (and the mock) use them.
+The app's own modules are never imported by name: only what the generator rendered
+(`codegen/serve/rendered.py`) and the handlers the routes name.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen.serve import local_secrets, terminal_log
+from codegen.openapi.model import Api
+from codegen.serve import local_secrets, rendered, terminal_log
 from codegen.serve.auth.setup import AuthOptions, AuthSetupError, build_auth
+from codegen.serve.chaos import Chaos
 from codegen.serve.definition import GatewayDefinition
-from codegen.serve.docs_hook import load_docs_site
+from codegen.serve.docs_hook import DocsPage, load_docs_site
 from codegen.serve.handlers import HandlerResolver, add_to_sys_path
 from codegen.serve.local_gateway import LocalGateway
 from codegen.serve.proxy_events import LambdaEventConverter
@@ -31,27 +39,32 @@ from codegen.serve.storage import Storage
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-TEMPLATE_FILE = "template.yaml"
 DEFAULT_SPEC_FILE = "openapi.yaml"
 
 
-def load_routes() -> tuple[tuple[RouteLike, ...], str]:
-    """`generated.routes.ROUTES` and `SPEC_FILE` (src/ must be on sys.path)."""
-    module = importlib.import_module("generated.routes")
-    routes: tuple[RouteLike, ...] = tuple(module.ROUTES)
-    spec_file = str(getattr(module, "SPEC_FILE", DEFAULT_SPEC_FILE))
-    return routes, spec_file
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One operation as the gateway routes it (the fields of `generated.routes.Route`)."""
+
+    method: str  # upper case
+    path: str  # as in the spec, e.g. /users/{id}
+    operation_id: str
+    handler: str  # dotted, relative to src/, e.g. users.get_user.handler
+    operation_module: str  # its validator, e.g. generated.operations.get_user
 
 
-def _forget_cached_clients() -> None:
-    """Drop clients the handlers' helper cached for another endpoint (e.g. an earlier app)."""
-    try:
-        helper = importlib.import_module("utils.dynamodb")
-    except ImportError:
-        return
-    clear = getattr(helper, "clear_cache", None)
-    if callable(clear):
-        clear()
+def routes_of(api: Api) -> tuple[Route, ...]:
+    """The route table, from the model (what `generated/routes.py` is rendered from)."""
+    return tuple(
+        Route(
+            method=op.method.upper(),
+            path=op.path,
+            operation_id=op.operation_id,
+            handler=op.handler.dotted,
+            operation_module=rendered.operation_module(op),
+        )
+        for op in api.operations
+    )
 
 
 class StartupError(Exception):
@@ -108,42 +121,49 @@ def create_app(
     dynamodb_endpoint: str | None = None,
     auth: AuthOptions | None = None,
     mock: str | None = None,
+    spec_file: str = DEFAULT_SPEC_FILE,
+    docs_page: DocsPage | None = None,
+    chaos: Chaos | None = None,
 ) -> LocalApi:
-    """The local API for the project at `root` (openapi.yaml, template.yaml, src/).
+    """The local API for the project at `root` (`spec_file`, src/).
 
     `dynamodb_endpoint=None` embeds moto; otherwise the tables are created on that endpoint.
     `mock="all"` answers every operation from the spec's examples, `mock="stubs"` only those
-    whose handler is still the generated 501 stub (`codegen.serve.mock`).
+    whose handler is still the generated 501 stub (`codegen.serve.mock`). `docs_page`
+    (`codegen.publish.docs_page`) serves `/docs`; without it `/docs` is an unknown path.
+    `chaos` injects DynamoDB faults at the endpoint the handlers use (`serve --chaos`).
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     from codegen.openapi import aws_names as deployed
     from codegen.openapi.errors import SpecError
     from codegen.openapi.parser import parse_api
-    from codegen.render.cloudformation import apigw
+    from codegen.render.cloudformation.apigw import API_LOGICAL_ID
+    from codegen.render.cloudformation.sam import build_template
     from codegen.serve.auth.jwks import JwksError
     from codegen.serve.auth.local_credentials import CredentialsError
     from codegen.serve.dynamodb_tables import TemplateError
 
     root = root.resolve()
-    add_to_sys_path(root / "src")
-    try:
-        routes, spec_file = load_routes()
-    except ModuleNotFoundError as error:
-        if error.name not in ("generated", "generated.routes"):
-            raise
-        missing = root / "src" / "generated" / "routes.py"
-        raise StartupError(f"{missing} is missing: run `python -m codegen` first") from error
+    add_to_sys_path(rendered.code_root(root))
+    # The handlers import the generated modules: without them, nothing would answer.
+    if not rendered.routes_file(root).is_file():
+        missing = rendered.routes_file(root)
+        raise StartupError(f"{missing} is missing: run `python -m codegen` first")
     try:
         api = parse_api(root / spec_file)
     except SpecError as error:
         raise StartupError(f"{root / spec_file}: {error}") from error
+    routes = routes_of(api)
     # The functions' metrics lines, human-readable (`serve/terminal_log.py`).
     terminal_log.install()
     # The handlers run in this process: give them the secrets the template would resolve.
     provided_secrets = local_secrets.provide(api.secrets)
-    # What API Gateway answers by itself, exactly as template.yaml deploys it.
-    body = apigw.definition_body(api)
+    # The template as the render layer builds it from the model, the very data template.yaml
+    # is written from: its tables for the storage, its DefinitionBody for what API Gateway
+    # answers by itself (mocks, gateway responses, security, binary media types).
+    template = build_template(api)
+    body = template["Resources"][API_LOGICAL_ID]["Properties"]["DefinitionBody"]
     if mock is not None:  # a browser must be allowed to send `Prefer` to the mock
         from codegen.serve.mock import allow_prefer
 
@@ -164,15 +184,12 @@ def create_app(
             raise StartupError(f"{root / spec_file}: {error}", exit_code=2) from error
         resolver, mock_banner = setup.resolver, setup.banner
     functions = {op.operation_id: deployed.function_logical_id(op) for op in api.operations}
-    storage = Storage(root / TEMPLATE_FILE, dynamodb_endpoint)
-    # Before the storage starts: it builds the handlers' client and (embedded) stops it
-    # signing. Forgotten afterwards, the handlers built a new client that signed again.
-    _forget_cached_clients()
+    storage = Storage(template, dynamodb_endpoint, chaos)
     try:
         try:
             storage.start()
         except TemplateError as error:
-            raise StartupError(f"{root / TEMPLATE_FILE}: {error}") from error
+            raise StartupError(f"{root / spec_file}: x-codegen.tables: {error}") from error
         except NoCredentialsError as error:
             hint = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any value for DynamoDB Local)"
             raise StartupError(f"DynamoDB ({storage.description}): {error}: {hint}") from error
@@ -186,7 +203,7 @@ def create_app(
             definition,
             validator=CompiledResponseValidator(api) if validate_responses else None,
             spec_documents=SpecDocuments(api.document),
-            docs=load_docs_site(),
+            docs=load_docs_site(docs_page),
             converter=LambdaEventConverter(
                 stage=deployed.STAGE_NAME, binary_media_types=definition.binary_media_types
             ),

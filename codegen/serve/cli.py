@@ -20,6 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, is_running_from_reloader, run_s
 from codegen.serve import chaos, faults, local_secrets
 from codegen.serve.app import LocalApi, StartupError, create_app
 from codegen.serve.auth.setup import AuthOptions
+from codegen.serve.docs_hook import DocsPage
 from codegen.serve.http_server import EMBEDDED_THREADS, THREADS, HttpServer
 from codegen.serve.storage import ENDPOINT_VARIABLE
 from codegen.serve.terminal_log import HumanFormatter
@@ -144,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
         const="stubs",
         help="mock only the operations whose handler is still the generated 501 stub",
     )
+    # `codegen.publish.docs_page` for /docs, handed over by `main` (serve imports no publish).
+    parser.set_defaults(docs_page=None)
     return parser
 
 
@@ -152,13 +155,10 @@ def auth_options(args: argparse.Namespace) -> AuthOptions:
 
 
 def configure_logging() -> None:
-    # Two records a request (the function's line and the gateway's) and the format names
-    # no thread, process or source line: the Logging HOWTO's "Optimization" switches skip
-    # collecting them: 21.6 -> 12.1 us a record on this machine.
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    logging._srcfile = None
+    # The logging module's own switches (logThreads, ..., and the private `_srcfile`) once
+    # skipped collecting what the format does not show, about 10 us a record: they are
+    # the logging module's globals, and a request costs milliseconds, so they are left as
+    # they are.
     handler = logging.StreamHandler(sys.stderr)
     # The functions' request records human-readable (`serve/terminal_log.py`).
     handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
@@ -226,9 +226,8 @@ def announce(app: LocalApi, url: str) -> None:
 
 
 def start_chaos(args: argparse.Namespace) -> None:
-    """`--chaos`: hook the faults in and say so loudly (stdout and stderr)."""
+    """`--chaos`: say so loudly (stdout and stderr); the faults are in since start-up."""
     if args.chaos is not None:
-        chaos.install(args.chaos)
         for stream in (sys.stdout, sys.stderr):
             print(chaos.banner(args.chaos), file=stream, flush=True)
 
@@ -253,6 +252,9 @@ def app_for(args: argparse.Namespace, root: Path) -> LocalApi:
         dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
         auth=auth_options(args),
         mock=args.mock,
+        spec_file=args.spec.name,
+        docs_page=args.docs_page,
+        chaos=None if args.chaos is None else chaos.Chaos(args.chaos),
     )
 
 
@@ -333,9 +335,11 @@ def serve_with_reloader(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str]) -> int:
-    """Entry point of `python -m codegen serve ARGS`; returns the exit status."""
+def main(argv: list[str], docs_page: DocsPage | None = None) -> int:
+    """Entry point of `python -m codegen serve ARGS`; returns the exit status. `docs_page`
+    (`codegen.publish.docs_page`, from the command line) serves `/docs`."""
     args = build_parser().parse_args(argv)
+    args.docs_page = docs_page
     if args.chaos is not None:
         try:
             args.chaos = chaos.parse(args.chaos)

@@ -1,27 +1,28 @@
 """The API reference page at `/docs` and its assets at `/docs/<asset>` (a local extra).
 
-The page comes from the publishing work: `codegen.publish.docs_page.docs_html()` (the HTML, which
-loads its assets from `/docs/` and the spec from `/openapi.json`) and
-`codegen.publish.docs_page.assets_dir()` (Swagger UI's files). Without that module, or without
-its assets (the `swagger-ui-bundle` package), `load_docs_site()` returns None and the
-router answers `/docs` like any unknown path.
+The page comes from the publishing work, `codegen.publish.docs_page`: `docs_html()` (the HTML,
+which loads its assets from `/docs/` and the spec from `/openapi.json`) and `assets_dir()`
+(Swagger UI's files). serve does not import publish (the stages import one way,
+tests/codegen/test_layers.py): the command line, which imports every stage, hands that
+module to `load_docs_site`. Without it, or without its assets (the `swagger-ui-bundle`
+package), `load_docs_site()` returns None and the router answers `/docs` like any unknown
+path.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 DOCS_PREFIX = "/docs"
-DOCS_PAGE_MODULE = "codegen.publish.docs_page"
 
 log = logging.getLogger("codegen.serve")
 
@@ -45,20 +46,22 @@ class DocsSite:
         return Response(Path(asset).read_bytes(), content_type=kind)
 
 
-def load_docs_site() -> DocsSite | None:
-    """The docs site when `codegen.publish.docs_page` is installed, else None (route disabled)."""
-    try:
-        module = importlib.import_module(DOCS_PAGE_MODULE)
-    except ImportError:
+class DocsPage(Protocol):
+    """What the docs site needs of `codegen.publish.docs_page`."""
+
+    def docs_html(self) -> str: ...
+
+    def assets_dir(self) -> Path: ...
+
+
+def load_docs_site(page: DocsPage | None) -> DocsSite | None:
+    """The docs site from `page` (`codegen.publish.docs_page`, given by the command line),
+    or None (route disabled) without it or without Swagger UI's files."""
+    if page is None:
         return None
-    page = getattr(module, "docs_html", None)
-    assets = getattr(module, "assets_dir", None)
-    if not callable(page) or not callable(assets):
-        log.warning("%s lacks docs_html()/assets_dir(): /docs disabled", DOCS_PAGE_MODULE)
-        return None
     try:
-        directory = Path(assets())
+        directory = Path(page.assets_dir())
     except Exception as error:  # e.g. swagger-ui-bundle not installed
         log.warning("/docs disabled: %s", getattr(error, "message", error))
         return None
-    return DocsSite(page_html=page, assets_dir=directory)
+    return DocsSite(page_html=page.docs_html, assets_dir=directory)

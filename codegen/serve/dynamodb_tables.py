@@ -6,13 +6,13 @@ only description of the tables, so what runs locally has the keys and billing mo
 deploy.
 
     names = ensure_tables(Path("template.yaml"), boto3.resource("dynamodb"))
-    os.environ.update(names)          # {"TABLE_NAME": "users"}: what the functions read
+    os.environ.update(names)          # {"TABLE_NAME": "UsersTable"}: what the functions read
 
 A table's physical name is the value its functions would see in the environment variable
 that carries it (`TABLE_NAME: !Ref UsersTable` in `Globals` or in a function): the
 variable's current value if it is set, else a literal `TableName` from the template, else
-the handlers' own default for that variable (`TABLE_NAME` -> "users", as
-`utils.dynamodb.get_table` falls back to), else the table's logical id.
+the table's logical id. Only the template names tables: whatever default a handler falls
+back to without its variable is the app's business, and the functions always get theirs.
 """
 
 from __future__ import annotations
@@ -31,10 +31,6 @@ from samtranslator.yaml_helper import yaml_parse
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
-
-# Kept equal to utils.dynamodb.DEFAULT_TABLE_NAME (a test checks it); codegen does not
-# import the Lambda package.
-DEFAULT_NAMES: Mapping[str, str] = {"TABLE_NAME": "users"}
 
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _SIMPLE_TABLE_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
@@ -75,9 +71,17 @@ def _read_tables(template_path: Path, mtime_ns: int, size: int) -> tuple[TableDe
         template = yaml_parse(template_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TemplateError(f"{template_path}: {exc}") from exc
-    resources = template.get("Resources") if isinstance(template, Mapping) else None
-    if not isinstance(resources, Mapping):
+    if not isinstance(template, Mapping) or not isinstance(template.get("Resources"), Mapping):
         raise TemplateError(f"{template_path}: no Resources")
+    return tables_in(template)
+
+
+def tables_in(template: Mapping[str, Any]) -> tuple[TableDefinition, ...]:
+    """Every table of a template given as data (intrinsic functions as `{"Ref": ...}`,
+    as the render layer builds it and `yaml_parse` reads it)."""
+    resources = template.get("Resources")
+    if not isinstance(resources, Mapping):
+        raise TemplateError("the template has no Resources")
     references = _environment_references(template)
     tables = []
     for logical_id, resource in resources.items():
@@ -114,18 +118,16 @@ def physical_name(table: TableDefinition, environ: Mapping[str, str]) -> str:
             return environ[variable]
     if table.table_name:
         return table.table_name
-    for variable in table.environment:
-        if variable in DEFAULT_NAMES:
-            return DEFAULT_NAMES[variable]
     return table.logical_id
 
 
 def ensure_tables(
-    template_path: Path,
+    template: Path | Mapping[str, Any],
     dynamodb_resource: DynamoDBServiceResource,
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Create each table of the template that does not exist yet; idempotent.
+    """Create each table of the template (a file, or the template as data) that does not
+    exist yet; idempotent.
 
     Returns environment variable -> table name for every variable that carries a table's
     name to the functions, so a caller can give the handlers the same environment.
@@ -135,7 +137,8 @@ def ensure_tables(
     environment = os.environ if environ is None else environ
     client = dynamodb_resource.meta.client
     names: dict[str, str] = {}
-    for table in read_tables(template_path):
+    tables = read_tables(template) if isinstance(template, Path) else tables_in(template)
+    for table in tables:
         name = physical_name(table, environment)
         created = True
         try:

@@ -15,7 +15,6 @@ documented header that is present matches its schema.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -26,6 +25,7 @@ from codegen.openapi.errors import join_pointer
 from codegen.openapi.http import JSON_MEDIA_TYPE, bare_media_type
 from codegen.openapi.jsonschema import DRAFT_04, SchemaConverter
 from codegen.openapi.model import Api, Response
+from codegen.serve import rendered
 from codegen.serve.proxy import ProxyResponse
 
 Check = Callable[[Any], Any]
@@ -43,7 +43,7 @@ def formats() -> Mapping[str, Callable[[str], bool]]:
     """The format checks of the handlers' own generated.validation (src/ is on sys.path
     once the app is created), so a response is held to the same `email`, `uuid`,
     `date`, `date-time` as the request it came from."""
-    module = importlib.import_module("generated.validation")
+    module = rendered.load(rendered.VALIDATION)
     return dict(module.FORMATS)
 
 

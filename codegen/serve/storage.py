@@ -8,6 +8,9 @@
 
 Either way the handlers' boto3 clients pick the endpoint up from `AWS_ENDPOINT_URL_DYNAMODB`
 (botocore's service-specific endpoint variable): the server never touches their clients.
+With `--chaos`, that variable names a front on a loopback port that injects the faults
+(codegen/serve/chaos.py) before the request reaches either backend; the server's own
+calls (creating and emptying tables) go to the backend directly, never faulted.
 
 Either way the tables declared in template.yaml are created when missing
 (`codegen.serve.dynamodb_tables.ensure_tables`) and each function's environment variable
@@ -17,13 +20,16 @@ Either way the tables declared in template.yaml are created when missing
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
-from codegen.serve.embedded_dynamodb import EmbeddedDynamoDB
+from codegen.openapi.aws_names import TIMEOUT_SECONDS
+from codegen.serve.chaos import Chaos, ChaosEndpoint, Forwarder
+from codegen.serve.embedded_dynamodb import EmbeddedDynamoDB, LoopbackServer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
@@ -48,10 +54,17 @@ EMBEDDED_CREDENTIALS = {
 class Storage:
     """Starts the backend, creates the tables, exports their names; `reset()` empties them."""
 
-    def __init__(self, template_path: Path, endpoint_url: str | None = None) -> None:
-        self._template_path = template_path
+    def __init__(
+        self,
+        template: Path | Mapping[str, Any],
+        endpoint_url: str | None = None,
+        chaos: Chaos | None = None,
+    ) -> None:
+        self._template = template  # template.yaml, or the template as the render layer builds it
         self._endpoint_url = endpoint_url
+        self._chaos = chaos
         self._embedded: EmbeddedDynamoDB | None = None
+        self._chaos_front: LoopbackServer | None = None
         self._saved_env: dict[str, str | None] = {}
         self.tables: dict[str, str] = {}  # environment variable -> table name
 
@@ -79,19 +92,43 @@ class Storage:
         if self._endpoint_url is None:
             self._embedded = EmbeddedDynamoDB()
             # Replaces a leftover endpoint variable, which would send the handlers past moto.
-            self._set_env(ENDPOINT_VARIABLE, self._embedded.start())
+            self._set_env(ENDPOINT_VARIABLE, self._handlers_endpoint(self._embedded.start()))
             self._set_env("AWS_DEFAULT_REGION", REGION)
             for name, value in EMBEDDED_CREDENTIALS.items():
                 self._set_env(name, value)
         else:
-            self._set_env(ENDPOINT_VARIABLE, self._endpoint_url)
+            self._set_env(ENDPOINT_VARIABLE, self._handlers_endpoint(self._endpoint_url))
             if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
                 self._set_env("AWS_DEFAULT_REGION", REGION)
         from codegen.serve.dynamodb_tables import ensure_tables
 
-        self.tables = dict(ensure_tables(self._template_path, self.resource()))
+        self.tables = dict(ensure_tables(self._template, self.resource()))
         for variable, table_name in self.tables.items():
             self._set_env(variable, table_name)
+
+    def _handlers_endpoint(self, backend_url: str) -> str:
+        """The backend's URL, or with `--chaos` the URL of the faulty front before it: the
+        embedded moto's own application (its lock and data shared), or a forwarder to the
+        endpoint. No attempt waits longer than a function's timeout."""
+        if self._chaos is None:
+            return backend_url
+        backend = (
+            self._embedded.application
+            if self._embedded is not None
+            else Forwarder(backend_url, timeout_seconds=TIMEOUT_SECONDS, connections=64)
+        )
+        self._chaos_front = LoopbackServer(
+            ChaosEndpoint(backend, self._chaos, stall_limit_seconds=TIMEOUT_SECONDS),
+            "chaos-dynamodb",
+        )
+        return self._chaos_front.start()
+
+    @property
+    def handlers_endpoint(self) -> str | None:
+        """Where the handlers send their DynamoDB calls (the chaos front, if any)."""
+        if self._chaos_front is not None:
+            return self._chaos_front.endpoint_url
+        return self._embedded.endpoint_url if self._embedded else self._endpoint_url
 
     def resource(self) -> DynamoDBServiceResource:
         region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or REGION
@@ -120,6 +157,9 @@ class Storage:
                     scan_kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def stop(self) -> None:
+        if self._chaos_front is not None:
+            self._chaos_front.stop()
+            self._chaos_front = None
         if self._embedded is not None:
             self._embedded.stop()
             self._embedded = None

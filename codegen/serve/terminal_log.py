@@ -15,10 +15,11 @@ reads locally is what they will query in CloudWatch Logs Insights.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from typing import Any
+
+from codegen.serve import rendered
 
 # The extra fields of the functions' request record, in the order they are shown.
 REQUEST_FIELDS = (
@@ -71,7 +72,7 @@ def install() -> bool:
     False when the project has no `generated.observability` (generated before it existed).
     """
     try:
-        module: Any = importlib.import_module("generated.observability")
+        module: Any = rendered.load(rendered.OBSERVABILITY)
     except ModuleNotFoundError:
         return False
     module.metrics_sink = log_metrics

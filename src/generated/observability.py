@@ -21,8 +21,8 @@ goes on that request's line (`annotate`), so a request is one line to query.
 
 from __future__ import annotations
 
-import _json  # json's C accelerator, which CPython always builds
 import functools
+import json
 import logging
 import os
 import sys
@@ -83,14 +83,9 @@ ERROR_CODES: dict[int, str] = {
 _LOG = logging.getLogger(LOGGER_NAME)
 
 
-def _unencodable(value: Any) -> Any:
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-# json.dumps's C encoder, called straight (see generated.runtime._encode): compact, ASCII.
-_ENCODE = _json.make_encoder(
-    None, _unencodable, _json.encode_basestring_ascii, None, ":", ",", False, False, False
-)
+# Compact ASCII JSON, the encoder built once (see generated.runtime._ENCODER). What it
+# encodes is built here from strings and numbers: no cycle to guard against.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, allow_nan=False)
 # The service counters and id fields of the request in progress; per thread, because the
 # local server runs requests on threads (Lambda runs one at a time per process).
 _current = threading.local()
@@ -259,13 +254,12 @@ def _service_directive(names: tuple[str, ...]) -> str:
     return "," + _encode(directive)
 
 
-def _encode(value: Any) -> str:
-    return "".join(_ENCODE(value, 0))
+_encode = _ENCODER.encode
 
 
 def _string(value: Any) -> str:
     """A JSON string, or null for anything else."""
-    return _json.encode_basestring_ascii(value) if isinstance(value, str) else "null"
+    return _encode(value) if isinstance(value, str) else "null"
 
 
 _REQUEST_DIRECTIVE = _encode(

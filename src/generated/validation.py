@@ -213,6 +213,22 @@ def path_parameters(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return raw if type(raw) is dict or isinstance(raw, Mapping) else None
 
 
+def path_parameter_missing(path: Mapping[str, Any] | None, names: tuple[str, ...]) -> bool:
+    """Is one of the path's parameters absent, empty or not a string?"""
+    if path is None:
+        return True
+    for name in names:
+        value = path.get(name)
+        if not isinstance(value, str) or not value:
+            return True
+    return False
+
+
+def not_found(message: str) -> Response:
+    """A 404 `{"message": message}`: the request names no resource."""
+    return error_response(404, message)
+
+
 def query_parameters(event: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, bool]:
     """The query's map, and whether it is the multi-value one (values are lists).
 
@@ -514,10 +530,8 @@ def _too_deep(value: Any) -> bool:
 
 def schema_errors(exc: JsonSchemaValuesException | JsonSchemaValueException) -> Errors:
     """Every violation a compiled check raised, as `{"location", "detail"}`."""
-    if isinstance(exc, JsonSchemaValuesException):
-        errors = exc.errors
-    else:
-        errors = [exc]  # fast_fail=True code raises one at a time
+    # fast_fail=True code raises one at a time
+    errors = exc.errors if isinstance(exc, JsonSchemaValuesException) else [exc]
     described: Errors = []
     for error in errors:
         if error.rule == "additionalProperties":

@@ -11,11 +11,9 @@ from generated.observability import annotate
 from generated.operations.create_user import validate
 from generated.runtime import Response, guarded
 from users import service, store
-from users.errors import DomainError
-from utils import metrics
 from utils.caller import caller_id
 from utils.events import client_path
-from utils.response import error, success
+from utils.response import success
 
 
 @guarded
@@ -23,18 +21,14 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
     request = validate(event)  # malformed JSON, missing or invalid name/email: 400
     if isinstance(request, dict):
         return request
-    try:
-        created = service.create_user(
-            store.current(),
-            request.body,
-            # Relative to what the client called, so it includes the stage or base path.
-            location_prefix=client_path(event) or "/users",
-            caller=caller_id(event),  # keys are scoped to the client team
-            idempotency_key=request.idempotency_key,
-        )
-    except DomainError as refused:
-        if refused.status == 409:  # a taken email, a reused key: the service's conflicts
-            metrics.count(metrics.CONFLICTS)
-        return error(refused.message, refused.status, refused.headers)
+    # users.errors' refusals (409, 422) reach guarded, which answers them.
+    created = service.create_user(
+        store.current(),
+        request.body,
+        # Relative to what the client called, so it includes the stage or base path.
+        location_prefix=client_path(event) or "/users",
+        caller=caller_id(event),  # keys are scoped to the client team
+        idempotency_key=request.idempotency_key,
+    )
     annotate(userId=created.user["id"])  # the new user's id on the request line
     return success(created.user, 201, {"Location": created.location})

@@ -1,19 +1,22 @@
 """What the users domain refuses, as exceptions that know their HTTP answer.
 
-The service raises them; a handler turns one into `error(exc.message, exc.status,
-exc.headers)`, so each status and message is written once.
+The service raises them and the handlers let them through: `generated.runtime.guarded`
+answers each with `{"message": message}`, its status and headers, and counts its
+`metric` (every 409 is a `Conflicts`), so each answer is written once.
 """
 
 from __future__ import annotations
+
+from generated.runtime import HttpError
+from utils.metrics import CONFLICTS
 
 USER_NOT_FOUND = "User not found"
 EMAIL_TAKEN = "Email already in use"
 
 
-class DomainError(Exception):
-    status = 500
-    message = "Internal server error"
-    headers: dict[str, str] = {}  # noqa: RUF012 - read-only class defaults
+class DomainError(HttpError):
+    """A refusal of the users domain; a subclass sets `status`, `message` (and `headers`,
+    `metric`)."""
 
     def __init__(self) -> None:
         super().__init__(self.message)
@@ -28,6 +31,7 @@ class UserExists(DomainError):
     """The new id is taken: a uuid4 collision, never overwritten; retrying is safe."""
 
     status = 409
+    metric = CONFLICTS
     message = "User already exists"
 
 
@@ -35,6 +39,7 @@ class EmailTaken(DomainError):
     """Another user holds this email's claim (users.emails)."""
 
     status = 409
+    metric = CONFLICTS
     message = EMAIL_TAKEN
 
 
@@ -42,6 +47,7 @@ class RequestInFlight(DomainError):
     """A request with this Idempotency-Key is still running (or its lock was taken over)."""
 
     status = 409
+    metric = CONFLICTS
     message = "A request with this Idempotency-Key is still in progress; retry later"
 
 
@@ -50,6 +56,7 @@ class CreatedUserGone(DomainError):
     201 pointing at a missing user would say "created" about nothing."""
 
     status = 409
+    metric = CONFLICTS
     message = "The user created with this Idempotency-Key has since been deleted"
 
 
@@ -63,8 +70,8 @@ class KeyReused(DomainError):
 
 class Busy(Exception):
     """DynamoDB cancelled the transaction for contention or throttling, every try: retry
-    later. Not a DomainError: handlers let it reach `generated.runtime.guarded`, which
-    answers 503 with Retry-After (`transient`) and logs the request id with `code`, the
+    later. Not a DomainError: `generated.runtime.guarded` answers it as a failure:
+    503 with Retry-After (`transient`), and logs the request id with `code`, the
     cancellation reason (TransactionConflict, ThrottlingError, ...)."""
 
     transient = True

@@ -5,9 +5,10 @@ The design follows Stripe's `Idempotency-Key`, the IETF draft "The Idempotency-K
 Header Field" and the idempotency utility of Powertools for AWS Lambda:
 
 - `begin` puts an IN_PROGRESS record keyed by caller + key, with a fingerprint of the
-  body and a lock that expires after the function timeout, so a crashed request does
-  not block its key for good. The put is conditional: if a live record exists, its
-  stored state decides the answer (replay, 422 other body, 409 still running).
+  body and a lock that expires once the request that took it cannot be running any more
+  (`lock_seconds`), so a crashed request does not block its key for good. The put is
+  conditional: if a live record exists, its stored state decides the answer (replay, 422
+  other body, 409 still running, with `Retry-After`: the seconds left on the lock).
 - `complete_action` is a transaction action: the record becomes COMPLETED, with the
   response, in the SAME TransactWriteItems as the user and its email claim, and only if
   it is still IN_PROGRESS and owned by this attempt. Nothing is ever half-written.
@@ -23,21 +24,29 @@ record as absent.
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from users.errors import KeyReused, RequestInFlight
-from utils.dynamodb import Item, delete_item_if, put_item_unless
+from utils.dynamodb import (
+    LONGEST_BACKOFF_SECONDS,
+    Item,
+    cleanup_allowance,
+    delete_item_if,
+    put_item_unless,
+    request_budget,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 RETENTION_SECONDS = 24 * 60 * 60
-# The function timeout (template.yaml `Timeout`; tests/users/test_idempotency.py checks
-# they agree): once it has passed, the request that took the lock is dead.
-LOCK_SECONDS = 10
+# The terms of a request's worst case that utils.dynamodb does not name (see lock_seconds).
+FIRST_BACKOFF_SECONDS = 1.0  # standard mode's longest pause before a first retry, 2**0 s
+HANDLER_SECONDS = 1.0  # the handler's own time: the function timeout's 10 s minus 9 s
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
@@ -107,10 +116,33 @@ def fingerprint(body: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def lock_seconds() -> float:
+    """The longest the request taking the lock can still run, so that no other attempt
+    takes the key over from a live one: the worst case beside utils.dynamodb's
+    CLIENT_CONFIG, from the same constants as the request's deadline, term by term:
+    - the DynamoDB budget, `request_budget()` (3.5 s; it started before the lock);
+    - one pause after the budget's last attempt, at most LONGEST_BACKOFF_SECONDS (2 s; a
+      transaction pause, at most 0.8 s, is shorter: tests/utils/test_dynamodb.py);
+    - releasing a failed create: one attempt in `cleanup_allowance()` (2.5 s), then at
+      most FIRST_BACKOFF_SECONDS (1 s) before its retry is refused;
+    - the handler's own HANDLER_SECONDS (1 s).
+    Deployed: 3.5 + 2 + 2.5 + 1 + 1 = 10 s, the function timeout (tests/users/
+    test_idempotency.py checks they agree). A local DYNAMODB_READ_TIMEOUT_SECONDS of 5 s
+    lengthens the budget and the release's window by 4 s each: 18 s."""
+    return (
+        request_budget()
+        + LONGEST_BACKOFF_SECONDS
+        + cleanup_allowance()
+        + FIRST_BACKOFF_SECONDS
+        + HANDLER_SECONDS
+    )
+
+
 def begin(table: Table, caller: str, key: str, body: Any) -> Attempt | Replay:
-    """Take the key's lock, or raise KeyReused (other body) / RequestInFlight, or return
-    the Replay of a completed request."""
-    now = int(time.time())
+    """Take the key's lock, or raise KeyReused (other body) / RequestInFlight (with
+    Retry-After), or return the Replay of a completed request."""
+    started = time.time()
+    now = int(started)
     attempt = Attempt(record_key(caller, key), str(uuid.uuid4()))
     body_hash = fingerprint(body)
     record: Item = {
@@ -118,7 +150,9 @@ def begin(table: Table, caller: str, key: str, body: Any) -> Attempt | Replay:
         "status": IN_PROGRESS,
         "attempt": attempt.attempt,
         "fingerprint": body_hash,
-        "lock_expires_at": now + LOCK_SECONDS,
+        # Rounded up: the free condition compares it with a later `now` rounded down, so
+        # the key is taken over only once the whole `lock_seconds()` has passed.
+        "lock_expires_at": math.ceil(started + lock_seconds()),
         "expires_at": now + RETENTION_SECONDS,
     }
     existing = put_item_unless(
@@ -130,7 +164,12 @@ def begin(table: Table, caller: str, key: str, body: Any) -> Attempt | Replay:
         raise KeyReused()
     if existing.get("status") == COMPLETED and isinstance(existing.get("response"), Mapping):
         return Replay(existing["response"])
-    raise RequestInFlight()
+    in_flight = RequestInFlight()
+    # The lock is free for a request whose rounded-down `now` has reached it: a retry this
+    # many seconds later (rounded up, at least 1) no longer meets it.
+    lock = float(existing.get("lock_expires_at") or 0)
+    in_flight.headers = {"Retry-After": str(max(1, math.ceil(lock - started)))}
+    raise in_flight
 
 
 def complete_action(table: Table, attempt: Attempt, response: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,7 @@ from typing import Any
 
 from generated.operations.list_users import validate
 from generated.runtime import Response, guarded
-from users import service
-from utils.dynamodb import get_table
+from users import service, store
 from utils.pagination import InvalidCursorError
 from utils.response import error, success
 
@@ -19,7 +18,7 @@ def handler(event: Mapping[str, Any], context: Any) -> Response:
     if isinstance(request, dict):
         return request
     try:
-        page = service.list_users(get_table(), request.limit, request.next_token)
+        page = service.list_users(store.current().users, request.limit, request.next_token)
     except InvalidCursorError as exc:
         return error(
             "Invalid request: query.next_token",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -99,14 +98,8 @@ def utc_now() -> str:
 
 
 def new_user_id() -> str:
-    """A random (version 4) UUID in canonical form, as `str(uuid.uuid4())` makes it: 16
-    bytes from `os.urandom`, the version nibble 4 and the RFC 4122 variant bits `10`. Put
-    together from the hex directly, 1.6 us instead of 4.7 (every create makes one)."""
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
-
-
-_VARIANT = "89ab"  # a nibble whose top bits are `10`, by its two random low bits
+    """A random (version 4) UUID in canonical lower-case hyphenated form."""
+    return str(uuid.uuid4())
 
 
 def is_user_id(value: str) -> bool:

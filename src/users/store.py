@@ -1,11 +1,13 @@
 """The tables the users functions work on, named by their environment (template.yaml
-`Globals`: TABLE_NAME, EMAILS_TABLE_NAME, IDEMPOTENCY_TABLE_NAME)."""
+`Globals`: TABLE_NAME, EMAILS_TABLE_NAME, IDEMPOTENCY_TABLE_NAME): the handlers' one way
+to reach a table."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
-from utils.dynamodb import get_table, get_table_from
+from utils.dynamodb import get_table
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -25,8 +27,8 @@ class Store:
 
 def current() -> Store:
     """The tables of this function's environment, built once per process: a warm call
-    reads no environment variable (each read costs about 3 us here). A new users Table
-    (utils.dynamodb's `clear_cache`, for tests and tools) builds the Store again."""
+    looks up only the users Table (utils.dynamodb's cache). A new users Table (another
+    endpoint or `$TABLE_NAME`, or `clear_cache`) builds the Store again."""
     global _current
     users = get_table()
     cached = _current
@@ -34,8 +36,9 @@ def current() -> Store:
         return cached
     _current = Store(
         users=users,
-        emails=get_table_from("EMAILS_TABLE_NAME", "EmailsTable"),
-        idempotency=get_table_from("IDEMPOTENCY_TABLE_NAME", "IdempotencyTable"),
+        # The logical ids are the local defaults: what `codegen serve` creates them as.
+        emails=get_table(os.environ.get("EMAILS_TABLE_NAME") or "EmailsTable"),
+        idempotency=get_table(os.environ.get("IDEMPOTENCY_TABLE_NAME") or "IdempotencyTable"),
     )
     return _current
 

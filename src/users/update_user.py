@@ -9,24 +9,13 @@ from typing import Any
 from generated.operations.update_user import validate
 from generated.runtime import Response, guarded
 from users import service, store
-from users.errors import USER_NOT_FOUND, DomainError
-from utils import metrics
-from utils.events import path_parameter
-from utils.response import error, success
+from utils.response import success
 
 
 @guarded
 def handler(event: Mapping[str, Any], context: Any) -> Response:
     request = validate(event)  # UUID id; body a non-empty UserPatch
     if isinstance(request, dict):
-        # No id at all is no such user, not a malformed one (see users.get_user).
-        if path_parameter(event, "id") is None:
-            return error(USER_NOT_FOUND, 404)
         return request
-    try:
-        user = service.update_user(store.current(), request.id, request.body)
-    except DomainError as refused:
-        if refused.status == 409:  # the new email is taken: the service's conflicts
-            metrics.count(metrics.CONFLICTS)
-        return error(refused.message, refused.status, refused.headers)
-    return success(user)
+    # users.errors' refusals (404, 409) reach guarded, which answers them.
+    return success(service.update_user(store.current(), request.id, request.body))

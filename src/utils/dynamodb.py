@@ -1,8 +1,10 @@
-"""DynamoDB access for the handlers: one `Table` per table name per process, and the few
-operations the handlers need, each written once.
+"""DynamoDB access for the handlers: one `Table` per endpoint and table name per process,
+and the few operations the handlers need, each written once.
 
 The same code talks to AWS, moto or DynamoDB Local: boto3 itself honours
-`AWS_ENDPOINT_URL_DYNAMODB` (and `AWS_ENDPOINT_URL`), so nothing here reads it.
+`AWS_ENDPOINT_URL_DYNAMODB` (and `AWS_ENDPOINT_URL`). The cache is keyed by the former, so
+a process whose DynamoDB moves (the local server's embedded one, on a new port in each
+server a test starts) gets a new client without being told.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ Key = Mapping[str, Any]
 
 DEFAULT_TABLE_NAME = "users"
 TABLE_NAME_VARIABLE = "TABLE_NAME"
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 
 # Fail fast rather than let the SDK defaults (60 s connect + 60 s read) run past the
 # function timeout (10 s in template.yaml), where API Gateway would answer a bare 502/504
@@ -83,7 +86,7 @@ def _read_timeout() -> float:
 
 def request_budget() -> float:
     """REQUEST_BUDGET_SECONDS, lengthened by a local read-timeout override. Read once per
-    process like `$TABLE_NAME` (`clear_cache` forgets it): it runs on every request."""
+    process (`clear_cache` forgets it): it runs on every request."""
     global _request_budget
     if _request_budget is None:
         _request_budget = REQUEST_BUDGET_SECONDS + max(0.0, _read_timeout() - READ_TIMEOUT_SECONDS)
@@ -112,86 +115,81 @@ def _client_config() -> Config:
 
 _lock = threading.Lock()
 _session: boto3.session.Session | None = None  # keeps the parsed service model
-_resource: DynamoDBServiceResource | None = None
-_tables: dict[str, Table] = {}
-# The Table of `$TABLE_NAME`, once looked up: what every warm call of a handler asks for.
-# Reading os.environ and the cache on each call was a tenth of a warm DELETE (bench).
-_default_table: Table | None = None
-_gc_frozen = False
+# One resource (client) per endpoint, one Table per (endpoint, table name).
+_resources: dict[str | None, DynamoDBServiceResource] = {}
+_tables: dict[tuple[str | None, str], Table] = {}
 _DESERIALIZER = TypeDeserializer()
 
 
 def get_table(table_name: str | None = None) -> Table:
-    """The `Table` for `table_name`, else `$TABLE_NAME`, else "users"; built once per process.
+    """The `Table` for `table_name`, else `$TABLE_NAME`, else "users"; built once per process
+    and endpoint (`$AWS_ENDPOINT_URL_DYNAMODB`).
 
     Reused across warm invocations, so only the cold start pays for the session and the
-    endpoint resolution. Building a Table makes no API call. `$TABLE_NAME` is read on the
-    first call only (a function's environment does not change; `clear_cache` forgets it).
+    endpoint resolution. Building a Table makes no API call. Both variables are read on
+    every call, so a changed endpoint or table name gets its own client or Table, never the
+    one built for the old values: about 3 us a call on the shared 2-core machine (an unset
+    variable costs `os.environ.get` the most), against 0.05 us for the process-wide
+    Table it replaced, the price of a cache that cannot go stale.
+
     The cache is shared by threads (the local server is threaded): the Table's actions
-    delegate to the thread-safe client, and this module never touches the resource's
-    lazily loaded attributes, which are the part of boto3 resources that is not thread-safe.
+    delegate to the thread-safe client, and this module never touches the resource's lazily
+    loaded attributes, which are the part of boto3 resources that is not thread-safe.
     """
-    global _default_table
-    if table_name is None and _default_table is not None:
-        return _default_table
-    name = table_name or os.environ.get(TABLE_NAME_VARIABLE) or DEFAULT_TABLE_NAME
-    table = _tables.get(name)
+    environ = os.environ
+    endpoint = environ.get(ENDPOINT_VARIABLE)
+    name = table_name or environ.get(TABLE_NAME_VARIABLE) or DEFAULT_TABLE_NAME
+    table = _tables.get((endpoint, name))
     if table is None:
         with _lock:
-            table = _tables.get(name)
+            table = _tables.get((endpoint, name))
             if table is None:
-                table = _tables[name] = _new_table(name)
-    if not table_name:
-        _default_table = table
+                table = _tables[(endpoint, name)] = _new_table(endpoint, name)
     return table
 
 
-def _new_table(name: str) -> Table:
-    """A Table (and, the first time, the session and resource), with the cyclic garbage
+def _new_table(endpoint: str | None, name: str) -> Table:
+    """A Table (and, the first time for `endpoint`, its resource), with the cyclic garbage
     collector paused while boto3 builds them.
 
     Building the resource loads botocore's models: tens of thousands of objects that live
     as long as the process, so the collections they trigger find nothing to free (0
-    objects, measured) but walk them all. On a cold start that was a full collection of
-    about 20 ms and ~40 young ones within the first call (85-108 ms -> 62-72 ms without
-    them; bench/, `gc.callbacks`). Bounded: the collector is off only while the objects are
-    built and is restored to what it was; `gc.freeze()` then moves everything alive to the
-    permanent generation once per process, so later collections (also on warm calls) no
-    longer walk the models, and the counts restart from zero instead of collecting the
-    backlog at the next allocation.
+    objects, measured) but walk them all: on a cold start, a full collection of about
+    20 ms and ~40 young ones within the first call (bench/, `gc.callbacks`). The collector
+    is off only while the objects are built, and is restored to what it was.
     """
-    global _session, _resource, _gc_frozen
+    global _session
     enabled = gc.isenabled()
     gc.disable()
     try:
-        if _resource is None:
+        resource = _resources.get(endpoint)
+        if resource is None:
             _session = _session or boto3.session.Session()
-            _resource = _session.resource("dynamodb", config=_client_config())
+            # boto3 reads the endpoint from the environment itself; passing the value the
+            # cache is keyed by makes the key and the client agree.
+            resource = _session.resource("dynamodb", endpoint_url=endpoint, config=_client_config())
             # Each throttled attempt, retried or not, counts (utils.metrics).
-            _resource.meta.client.meta.events.register("needs-retry.dynamodb", count_throttle)
+            resource.meta.client.meta.events.register("needs-retry.dynamodb", count_throttle)
             # Every attempt is checked against the request's deadline (utils.deadline).
-            _resource.meta.client.meta.events.register(
+            resource.meta.client.meta.events.register(
                 "request-created.dynamodb", deadline.checker(attempt_seconds())
             )
-        return _resource.Table(name)
+            _resources[endpoint] = resource
+        return resource.Table(name)
     finally:
-        if not _gc_frozen:
-            gc.freeze()
-            _gc_frozen = True
         if enabled:
             gc.enable()
 
 
 def clear_cache() -> None:
-    """Forget the cached resource and tables, so the next `get_table` builds a new client
-    from the current environment (endpoint, region, `$TABLE_NAME`): for tests and tools
-    that change them."""
-    global _resource, _default_table, _request_budget
+    """Forget the cached clients and tables, so the next `get_table` builds a new client
+    from the current environment (region, credentials, read timeout): for tests and tools
+    that change them. A change of endpoint or table name needs no call: they are keys."""
+    global _request_budget
     with _lock:
-        _resource = None
-        _default_table = None
-        _request_budget = None
+        _resources.clear()
         _tables.clear()
+        _request_budget = None
 
 
 def get_item(table: Table, key: Key) -> Item | None:
@@ -208,21 +206,6 @@ def put_item(table: Table, item: Item) -> Item:
     """Save `item` (replacing any item with the same key) and return it."""
     table.put_item(Item=item)
     return item
-
-
-def put_new_item(table: Table, item: Item, key_names: tuple[str, ...]) -> bool:
-    """Save `item` only if no item has its key; False (nothing written) if one does.
-
-    `attribute_not_exists` is evaluated against the item with the same primary key, so
-    naming the key attributes is enough to mean "no such item".
-    """
-    names, condition = _key_condition("attribute_not_exists", key_names)
-    return _written(
-        table.put_item,
-        Item=item,
-        ConditionExpression=condition,
-        ExpressionAttributeNames=dict(names),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,21 +262,6 @@ def update_existing_item(table: Table, key: Key, changes: Mapping[str, Any]) -> 
     return response["Attributes"]
 
 
-def delete_existing_item(table: Table, key: Key) -> bool:
-    """Delete the item with `key`; False if there was none.
-
-    DeleteItem succeeds silently on a missing key, so existence is decided by a condition
-    on the delete itself: a read-then-delete could race with another delete.
-    """
-    names, condition = _key_condition("attribute_exists", tuple(key))
-    return _written(
-        table.delete_item,
-        Key=dict(key),
-        ConditionExpression=condition,
-        ExpressionAttributeNames=dict(names),
-    )
-
-
 # The expressions depend only on the key's attribute names and the number of changes: built
 # once, not on every call (string building was half of a warm DELETE's helper time, bench).
 # Callers pass copies of the cached name maps, so nothing downstream can change them.
@@ -313,12 +281,6 @@ def set_expression(count: int) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     values = tuple(f":f{i}" for i in range(count))
     expression = "SET " + ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True))
     return expression, names, values
-
-
-def get_table_from(variable: str, default: str) -> Table:
-    """The `Table` named by the environment variable `variable`, else `default` (the
-    logical id, which is also what `codegen.serve.dynamodb_tables` creates it as locally)."""
-    return get_table(os.environ.get(variable) or default)
 
 
 def put_item_unless(

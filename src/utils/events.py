@@ -1,26 +1,13 @@
 """Reading the parts of an API Gateway REST proxy event (payload v1) that validation does not.
 
-The generated validators type the parameters the spec declares; these helpers answer the
-two questions that are about routing rather than about the request's content.
+The generated validators type the parameters the spec declares; this answers the question
+that is about routing rather than about the request's content: where the client called.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-
-
-def path_parameter(event: Mapping[str, Any], name: str) -> str | None:
-    """The raw path parameter, or None when absent or empty.
-
-    API Gateway sends `"pathParameters": null` on routes without parameters; a direct
-    invocation (console test, another service) may omit the key or the value entirely.
-    """
-    parameters = event.get("pathParameters")
-    if not isinstance(parameters, Mapping):
-        return None
-    value = parameters.get(name)
-    return value if isinstance(value, str) and value else None
 
 
 def client_path(event: Mapping[str, Any]) -> str:

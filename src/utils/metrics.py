@@ -11,24 +11,13 @@ shows every counter without knowing its name. The names are declared here once.
 from __future__ import annotations
 
 from generated.observability import count
+from generated.runtime import THROTTLING_CODES  # the runtime's 503s own the DynamoDB codes
 
 USERS_CREATED = "UsersCreated"
 USERS_DELETED = "UsersDeleted"
 CONFLICTS = "Conflicts"  # 409s: a user that already exists
 IDEMPOTENT_REPLAYS = "IdempotentReplays"  # a repeated Idempotency-Key answered from storage
 DYNAMODB_THROTTLES = "DynamoDBThrottles"  # each throttled DynamoDB attempt, retried or not
-
-# DynamoDB error codes for a request refused for throughput (DynamoDB Developer Guide,
-# "Error handling": ProvisionedThroughputExceededException, ThrottlingException,
-# RequestLimitExceeded; LimitExceededException for control-plane calls).
-THROTTLING_CODES = frozenset(
-    {
-        "LimitExceededException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "ThrottlingException",
-    }
-)
 
 __all__ = [
     "CONFLICTS",

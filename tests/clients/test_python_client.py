@@ -49,7 +49,7 @@ def module(name: str) -> Any:
 
 
 def authenticated_client(base_url: str) -> Any:
-    """What the README tells a client team: the token as Bearer, the API key as a header."""
+    """As docs/client-teams.md shows it: the token as Bearer, the API key as a header."""
     headers = auth_headers()
     token = headers["Authorization"].removeprefix("Bearer ")
     return module("client").AuthenticatedClient(

@@ -197,8 +197,10 @@ def test_every_operation_invokes_its_function_with_aws_proxy(
         integration = spec_op[INTEGRATION]
         assert integration["type"] == "aws_proxy"
         assert integration["httpMethod"] == "POST"
-        uri = integration["uri"]["Fn::Sub"]
-        assert f"${{{function_logical_id(op)}.Arn}}" in uri
+        # The function's alias `live`, which CodeDeploy shifts, never the function itself.
+        uri, variables = integration["uri"]["Fn::Sub"]
+        assert "/functions/${FunctionAlias}/invocations" in uri
+        assert variables == {"FunctionAlias": {"Ref": f"{function_logical_id(op)}.Alias"}}
         assert uri.startswith("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/")
         assert uri.endswith("/invocations")
         assert spec_op["x-amazon-apigateway-request-validator"] == "all"

@@ -139,7 +139,9 @@ def test_every_table_has_throttle_and_system_error_alarms_over_its_operations(ap
 def test_every_alarm_notifies_the_alarm_topic_and_nothing_else(api: Api) -> None:
     template = build_template(api)
     alarms = alarms_of(template)
-    expected = 4 * len(api.operations) + 2 * len(api.tables)
+    # Operators' alarms: 5XX rate, p99, Errors, Throttles per operation; 2 per table. Rollback
+    # alarms (render/cloudformation/deployments.py): the same four per operation, at 1 minute.
+    expected = 8 * len(api.operations) + 2 * len(api.tables) + 4 * len(api.authorizers)
     assert len(alarms) == expected
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [alarm_target()]

@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from generated.runtime import CORS_HEADERS, error_response, guarded, is_unavailable, json_response
+from generated import observability
+from generated.runtime import (
+    CORS_HEADERS,
+    RETRY_LATER_CODES,
+    THROTTLING_CODES,
+    HttpError,
+    error_response,
+    guarded,
+    is_unavailable,
+    json_response,
+)
 
 
 class Context:
@@ -60,6 +70,63 @@ def test_guarded_turns_exceptions_into_a_bare_500(caplog: pytest.LogCaptureFixtu
     # ...but never the exception's message, which may quote request data (an email here).
     everything = caplog.text + repr(fields)
     assert "ada@example.com" not in everything and "UsersTable-secret" not in everything
+
+
+class Refused(HttpError):
+    status = 409
+    message = "Already there"
+    metric = "Conflicts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(self.message)
+        self.headers = {"Retry-After": str(retry_after)}  # set per error, when raised
+
+
+def test_guarded_answers_an_http_error_with_its_own_response(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[str] = []
+    monkeypatch.setattr(observability, "count", lambda name, value=1: counted.append(name))
+
+    @guarded
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise Refused(retry_after=3)
+
+    event = {"requestContext": {"requestId": "api-1"}}
+    with caplog.at_level(logging.INFO):
+        response = handler(event, Context())
+    assert response["statusCode"] == 409
+    assert json.loads(response["body"]) == {"message": "Already there"}
+    assert response["headers"] == {
+        "Content-Type": "application/json",
+        **CORS_HEADERS,
+        "Retry-After": "3",
+        "x-amzn-RequestId": "api-1",
+    }
+    assert counted == ["Conflicts"]
+
+    # An answer, not a failure: the same request line as for the response returned.
+    @guarded
+    def returning(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return error_response(409, "Already there", headers={"Retry-After": "3"})
+
+    with caplog.at_level(logging.INFO):
+        assert returning(event, Context()) == response
+    raised, returned = (vars(record) for record in caplog.records)
+    for name in ("status", "errorCode", "errorAt", "apiRequestId"):
+        assert raised.get(name) == returned.get(name), name
+    assert "errorAt" not in raised
+
+
+def test_http_error_defaults_to_a_bare_500_without_a_counter() -> None:
+    response = HttpError().response()
+    assert response["statusCode"] == 500
+    assert json.loads(response["body"]) == {"message": "Internal server error"}
+
+
+def test_throttling_is_retried_later() -> None:
+    assert THROTTLING_CODES < RETRY_LATER_CODES
+    assert "ConditionalCheckFailedException" not in RETRY_LATER_CODES
 
 
 def _botocore_error(name: str, module: str = "botocore.exceptions", **attrs: Any) -> Exception:

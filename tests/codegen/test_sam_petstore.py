@@ -141,6 +141,19 @@ def test_json_is_validated_and_other_media_types_are_415(
         assert isinstance(refused, dict) and refused["statusCode"] == 415, media_type
 
 
+def test_without_its_path_parameter_a_request_gets_the_declared_404(
+    operations: dict[str, ModuleType],
+) -> None:
+    # getPetById declares a 404 with no example: its answer is the status's phrase.
+    refused = operations["get_pet_by_id"].validate(event())
+    assert refused["statusCode"] == 404
+    assert json.loads(refused["body"]) == {"message": "Not Found"}
+    # uploadFile declares none: the missing parameter is a 400 like any other.
+    unlisted = operations["upload_file"].validate(event())
+    assert unlisted["statusCode"] == 400
+    assert json.loads(unlisted["body"])["errors"][0]["location"] == "path.petId"
+
+
 def test_parameters_are_coerced(operations: dict[str, ModuleType]) -> None:
     request = operations["get_pet_by_id"].validate(event(path={"petId": "42"}))
     assert not isinstance(request, dict) and request.pet_id == 42

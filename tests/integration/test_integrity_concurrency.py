@@ -166,6 +166,11 @@ def test_20_concurrent_creates_with_one_idempotency_key_make_one_user(
     assert len({r.text for r in created}) == 1  # every 201 is the same answer
     assert len({r.headers["Location"] for r in created}) == 1
     assert all("in progress" in r.json()["message"] for r in in_flight)
+    # Each says when the lock expires: at most the lock's 28 s (users.idempotency's
+    # lock_seconds with the server's 10 s read timeout: 12.5 + 2 + 11.5 + 1 + 1), and one
+    # more for the lock's expiry rounded up to the second.
+    waits = [r.headers.get("Retry-After") for r in in_flight]
+    assert all(1 <= int(wait or 0) <= 28 + 1 for wait in waits), waits
     users = [u for u in _scan(ddb_local, "TABLE_NAME") if u["email"] == "keyed@example.com"]
     assert len(users) == 1
     replay = requests.post(f"{server.url}/users", json=body, headers=headers, timeout=TIMEOUT)

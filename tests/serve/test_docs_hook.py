@@ -37,7 +37,30 @@ def test_missing_or_escaping_assets_are_not_found(client: Client, path: str) -> 
 
 def test_real_docs_page_module_is_wired() -> None:
     # swagger-ui-bundle is a pinned dev dependency: its absence is a broken install, not a skip.
-    site = load_docs_site()
+    from codegen.publish import docs_page
+
+    site = load_docs_site(docs_page)
     assert site is not None, "codegen.publish.docs_page or swagger-ui-bundle is not installed"
     assert "swagger-ui-bundle.js" in site.page_html()
     assert (site.assets_dir / "swagger-ui-bundle.js").is_file()
+
+
+def test_without_the_docs_page_there_is_no_docs_site() -> None:
+    assert load_docs_site(None) is None
+
+
+def test_the_command_line_hands_serve_the_docs_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve imports no publish module: `python -m codegen serve` gets it from codegen.cli."""
+    import codegen.serve
+    from codegen import cli
+    from codegen.publish import docs_page
+
+    seen: list[object] = []
+
+    def fake_main(argv: list[str], docs_page: object = None) -> int:
+        seen.append(docs_page)
+        return 0
+
+    monkeypatch.setattr(codegen.serve, "main", fake_main)
+    assert cli.main(["serve", "--port", "0"]) == 0
+    assert seen == [docs_page]

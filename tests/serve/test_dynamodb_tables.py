@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from codegen.serve.dynamodb_tables import (
-    DEFAULT_NAMES,
     TemplateError,
     ensure_tables,
     read_tables,
@@ -17,7 +16,6 @@ from codegen.serve.dynamodb_tables import (
 from tests.support.dynamo import TEMPLATE_PATH, dynamodb
 
 __all__ = ["dynamodb"]  # the moto fixture, imported so pytest finds it here
-from utils.dynamodb import DEFAULT_TABLE_NAME, TABLE_NAME_VARIABLE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import DynamoDBServiceResource
@@ -100,11 +98,13 @@ def test_reads_tables_and_the_variables_that_name_them(tmp_path: Path) -> None:
 
 def test_creates_every_table_as_declared(tmp_path: Path, dynamodb: DynamoDBServiceResource) -> None:
     names = ensure_tables(_write(tmp_path, SAM_TEMPLATE), dynamodb, environ={})
-    assert names == {"TABLE_NAME": "users", "AUDIT_TABLE": "audit-log", "SESSIONS": "Sessions"}
+    # TABLE_NAME gets the logical id, as any other variable: no name outside the template.
+    names_seen = {"TABLE_NAME": "UsersTable", "AUDIT_TABLE": "audit-log", "SESSIONS": "Sessions"}
+    assert names == names_seen
     client = dynamodb.meta.client
-    assert sorted(client.list_tables()["TableNames"]) == ["Sessions", "audit-log", "users"]
+    assert sorted(client.list_tables()["TableNames"]) == ["Sessions", "UsersTable", "audit-log"]
 
-    users = client.describe_table(TableName="users")["Table"]
+    users = client.describe_table(TableName="UsersTable")["Table"]
     assert users["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert users["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert users["TableStatus"] == "ACTIVE"
@@ -126,9 +126,9 @@ def test_is_idempotent_and_keeps_the_data(
 ) -> None:
     template = _write(tmp_path, SAM_TEMPLATE)
     first = ensure_tables(template, dynamodb, environ={})
-    dynamodb.Table("users").put_item(Item={"id": "kept"})
+    dynamodb.Table("UsersTable").put_item(Item={"id": "kept"})
     assert ensure_tables(template, dynamodb, environ={}) == first
-    assert dynamodb.Table("users").get_item(Key={"id": "kept"}).get("Item") == {"id": "kept"}
+    assert dynamodb.Table("UsersTable").get_item(Key={"id": "kept"}).get("Item") == {"id": "kept"}
 
 
 def test_the_environment_names_the_table(tmp_path: Path, dynamodb: DynamoDBServiceResource) -> None:
@@ -152,12 +152,12 @@ def test_an_existing_table_with_another_key_is_an_error(
     tmp_path: Path, dynamodb: DynamoDBServiceResource
 ) -> None:
     dynamodb.create_table(
-        TableName="users",
+        TableName="UsersTable",
         KeySchema=[{"AttributeName": "email", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "email", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    with pytest.raises(TemplateError, match="users"):
+    with pytest.raises(TemplateError, match="UsersTable"):
         ensure_tables(_write(tmp_path, SAM_TEMPLATE), dynamodb, environ={})
 
 
@@ -201,20 +201,17 @@ def test_missing_template_is_a_template_error(tmp_path: Path) -> None:
         read_tables(tmp_path / "nope.yaml")
 
 
-def test_default_name_matches_the_handlers_default() -> None:
-    assert DEFAULT_NAMES[TABLE_NAME_VARIABLE] == DEFAULT_TABLE_NAME
-
-
 def test_the_real_template_gives_the_functions_their_table(
     dynamodb: DynamoDBServiceResource,
 ) -> None:
     names = ensure_tables(TEMPLATE_PATH, dynamodb, environ={})
-    # Unset variables fall back to the logical ids, as users.store does.
+    # Unset variables fall back to the logical ids: the template is the only source of
+    # table names (no handler's own default, such as "users", is known here).
     assert names == {
-        "TABLE_NAME": DEFAULT_TABLE_NAME,
+        "TABLE_NAME": "UsersTable",
         "EMAILS_TABLE_NAME": "EmailsTable",
         "IDEMPOTENCY_TABLE_NAME": "IdempotencyTable",
     }
-    table = dynamodb.meta.client.describe_table(TableName=DEFAULT_TABLE_NAME)["Table"]
+    table = dynamodb.meta.client.describe_table(TableName="UsersTable")["Table"]
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"

@@ -9,10 +9,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
+from cheroot import makefile
 
 from codegen.serve import http_server
 from codegen.serve.cli import bind
-from codegen.serve.http_server import HeadWithBodyWriter, HttpServer, LineReader
+from codegen.serve.http_server import HeadWithBodyWriter, HttpServer, make_file
 from tests.serve.http_servers import serving
 
 
@@ -92,54 +93,12 @@ def test_a_client_that_connects_before_the_server_runs_gets_no_nagle_delay() -> 
         listening.close()
 
 
-def test_line_reader_takes_buffered_lines_whole_and_the_rest_as_cheroot_does() -> None:
-    """`LineReader.readline` answers from the buffer when a whole line is there, and
-    otherwise as `_pyio` does: a line split across two sends, a `size` limit shorter than
-    the line, and the body after the headers all read exactly as sent."""
+def test_the_server_uses_no_private_reader() -> None:
+    """Reading is cheroot's own (only public classes of cheroot are used)."""
     ours, theirs = socket.socketpair()
     with ours, theirs:
-        reader: Any = LineReader(ours, "rb")  # cheroot's own methods are untyped
-        theirs.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nX-Split: one")
-        assert reader.readline() == b"GET / HTTP/1.1\r\n"
-        assert reader.readline() == b"Host: a\r\n"
-        theirs.sendall(b" two\r\nX-Long: 0123456789\r\n\r\nbody")
-        assert reader.readline() == b"X-Split: one two\r\n"
-        assert reader.readline(8) == b"X-Long: "  # at most `size` bytes
-        assert reader.readline() == b"0123456789\r\n"
-        assert reader.readline() == b"\r\n"
-        assert reader.has_data()  # the body is buffered: a pipelined request would be seen
-        assert reader.read(4) == b"body"
-        assert reader.bytes_read == len(b"GET / HTTP/1.1\r\nHost: a\r\nX-Split: one two\r\n") + len(
-            b"X-Long: 0123456789\r\n\r\nbody"
-        )
-
-
-def test_line_reader_takes_a_long_buffered_line_in_pieces_of_size_without_pyio(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """cheroot reads header lines 256 bytes at a time; a bearer token's line is longer.
-    Each piece of a buffered line comes from the buffer: `_pyio`'s readline is never
-    reached (it is made to fail here), and the pieces add up to the line as sent."""
-    token_line = b"Authorization: Bearer " + b"e" * 900 + b"\r\n"
-    ours, theirs = socket.socketpair()
-    with ours, theirs:
-        reader: Any = LineReader(ours, "rb")
-        theirs.sendall(b"GET / HTTP/1.1\r\n" + token_line + b"\r\n")
-        assert reader.readline(256) == b"GET / HTTP/1.1\r\n"
-
-        def no_pyio(*args: Any) -> bytes:
-            raise AssertionError("a buffered line went through _pyio's readline")
-
-        # cheroot's reader is a `_pyio.BufferedReader`: its readline is `_pyio.IOBase`'s.
-        (pyio_base,) = [c for c in LineReader.__mro__ if c.__name__ == "IOBase"]
-        monkeypatch.setattr(pyio_base, "readline", no_pyio)
-        pieces: list[bytes] = []
-        while not pieces or pieces[-1][-1:] != b"\n":
-            pieces.append(reader.readline(256))
-        assert [len(piece) for piece in pieces[:-1]] == [256] * (len(pieces) - 1)
-        assert b"".join(pieces) == token_line
-        assert reader.readline(256) == b"\r\n"
-        assert reader.bytes_read == len(b"GET / HTTP/1.1\r\n") + len(token_line) + 2
+        assert type(make_file(ours, "rb")) is makefile.StreamReader
+        assert isinstance(make_file(theirs, "wb"), HeadWithBodyWriter)
 
 
 def test_a_client_that_keeps_sending_does_not_keep_the_only_worker(

@@ -86,3 +86,34 @@ def test_stop_restores_the_environment(template: Path, monkeypatch: pytest.Monke
     with pytest.raises(OSError):
         host, port = endpoint.removeprefix("http://").split(":")
         socket.create_connection((host, int(port)), timeout=2)
+
+
+def test_chaos_faults_the_handlers_attempts_but_not_the_servers_own_calls(
+    template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --chaos the handlers' endpoint is the faulty front; creating and emptying the
+    tables goes to moto directly, so start-up and reset work even when every attempt fails."""
+    import io
+
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    from codegen.serve.chaos import Chaos, parse
+
+    monkeypatch.delenv("THINGS_TABLE", raising=False)
+    out = io.StringIO()
+    store = Storage(template, chaos=Chaos(parse("unavailable=1"), out))
+    store.start()
+    try:
+        endpoint = os.environ[ENDPOINT_VARIABLE]
+        assert endpoint == store.handlers_endpoint
+        assert store.tables == {"THINGS_TABLE": "ThingsTable"}  # created past the chaos
+        no_retries = Config(retries={"mode": "standard", "max_attempts": 1})
+        with pytest.raises(ClientError, match="ServiceUnavailable"):
+            boto3.client("dynamodb", config=no_retries).list_tables()
+        assert "CHAOS: injected unavailable into ListTables" in out.getvalue()
+        store.reset()  # the server's own calls are never faulted
+        assert store.resource().meta.client.list_tables()["TableNames"] == ["ThingsTable"]
+    finally:
+        store.stop()
+    assert store.handlers_endpoint is None

@@ -116,10 +116,23 @@ def integration_routes(body: Mapping[str, Any]) -> dict[Route, str]:
         if integration.get("type") != "aws_proxy":
             continue
         uri = integration.get("uri", {})
-        text = uri.get("Fn::Sub", "") if isinstance(uri, Mapping) else str(uri)
-        found = re.search(r"\$\{(\w+)\.Arn\}", text)
-        routes[(method, path)] = found.group(1) if found else f"<unparsed uri {uri!r}>"
+        routes[(method, path)] = _invoked(uri)
     return routes
+
+
+def _invoked(uri: Any) -> str:
+    """The logical id an invocation URI names: `${Function.Arn}`, or a variable of the
+    `Fn::Sub` such as `FunctionAlias: {Ref: FunctionAliaslive}` (translated: an alias)."""
+    sub = uri.get("Fn::Sub", "") if isinstance(uri, Mapping) else str(uri)
+    text, variables = (sub[0], sub[1]) if isinstance(sub, list) else (sub, {})
+    found = re.search(r"/functions/\$\{([\w.]+?)(?:\.Arn)?\}/invocations", str(text))
+    if found is None:
+        return f"<unparsed uri {uri!r}>"
+    name = found.group(1)
+    variable = variables.get(name)
+    if isinstance(variable, Mapping) and "Ref" in variable:
+        return str(variable["Ref"])
+    return name
 
 
 def mock_routes(body: Mapping[str, Any]) -> set[Route]:
@@ -163,9 +176,24 @@ def authorizer_permissions(cfn: Mapping[str, Any]) -> dict[str, str]:
         source = json.dumps(properties.get("SourceArn"))
         if "/authorizers/" in source and properties.get("Principal") == "apigateway.amazonaws.com":
             function = properties["FunctionName"]
-            name = function["Fn::GetAtt"][0] if isinstance(function, Mapping) else str(function)
+            name: str
+            if isinstance(function, Mapping) and "Ref" in function:  # on the alias
+                ref = str(function["Ref"])
+                name = alias_functions(cfn).get(ref, ref)
+            elif isinstance(function, Mapping):
+                name = str(function["Fn::GetAtt"][0])
+            else:
+                name = str(function)
             found[name] = source
     return found
+
+
+def alias_functions(cfn: Mapping[str, Any]) -> dict[str, str]:
+    """Logical id of each AWS::Lambda::Alias -> logical id of its function."""
+    return {
+        name: alias["Properties"]["FunctionName"]["Ref"]
+        for name, alias in resources_of_type(cfn, "AWS::Lambda::Alias").items()
+    }
 
 
 def function_statements(cfn: Mapping[str, Any], function_id: str) -> list[dict[str, Any]]:

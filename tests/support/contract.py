@@ -51,10 +51,14 @@ def _resolve(node: Any) -> Any:
 
 def declared_headers(method: str, resource: str, status: int) -> set[str]:
     """The headers the spec declares for this response (openapi-core checks their values
-    but not their presence)."""
+    but not their presence), but those it marks `required: false`: a header only some
+    answers of the status carry (createUser's 409 has Retry-After only while in flight)."""
     operation = _document()["paths"][resource][method.lower()]
     response = _resolve(operation["responses"].get(str(status), {}))
-    return set(response.get("headers", {}))
+    headers = response.get("headers", {})
+    return {
+        name for name, header in headers.items() if _resolve(header).get("required") is not False
+    }
 
 
 def assert_contract(

@@ -23,14 +23,14 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
-# The faults themselves live with the local server's chaos mode, which injects the same.
-from codegen.serve.faults import (
-    Fault,
+# The faults themselves are the ones the local server's chaos mode answers.
+from codegen.serve.faults import Fault, cancelled, throttled
+from tests.support.botocore_faults import (
     Injection,
+    answering,
     apply,
-    cancelled,
+    parsed,
     register,
-    throttled,
     unregister,
 )
 
@@ -45,7 +45,7 @@ def answered_with(client: Any, operation: str, faults: list[Fault]) -> Iterator[
     pending = list(faults)
 
     def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        return pending.pop(0).parsed() if pending else None
+        return parsed(pending.pop(0)) if pending else None
 
     with _registered(client, f"before-call.dynamodb.{operation}", answer):
         yield
@@ -63,7 +63,7 @@ def sent_with(client: Any, operation: str, faults: Sequence[Fault | Injection]) 
         if not pending:
             return None
         fault = pending.pop(0)
-        return apply(fault.injection() if isinstance(fault, Fault) else fault, request)
+        return apply(answering(fault) if isinstance(fault, Fault) else fault, request)
 
     with _registered(client, f"before-send.dynamodb.{operation}", answer):
         yield

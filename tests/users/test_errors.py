@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.stub import Stubber
 
+from generated.runtime import RETRY_LATER_CODES
 from tests.support.contract import body_of, invoke
 from tests.support.dynamo import TABLE_NAME
 from tests.support.events import LambdaContext, api_event
@@ -47,16 +48,7 @@ IDS = [case[0] for case in CASES]
 HANDLERS = [case[1:] for case in CASES]
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-    ],
-)
+@pytest.mark.parametrize("code", sorted(RETRY_LATER_CODES))
 @pytest.mark.parametrize(("handler", "operation", "function", "event"), HANDLERS, ids=IDS)
 def test_503_with_retry_after_when_dynamodb_is_busy(
     users_table: Table, handler: Handler, operation: str, function: str, event: dict[str, Any],

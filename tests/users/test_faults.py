@@ -22,8 +22,8 @@ import pytest
 from botocore.retries.standard import ExponentialBackoff
 from samtranslator.yaml_helper import yaml_parse
 
-from codegen.serve import faults as injected
 from codegen.serve.dynamodb_tables import ensure_tables
+from tests.support import botocore_faults as injected
 from tests.support import faults
 from tests.support.contract import assert_contract, body_of
 from tests.support.dynamo import TABLE_NAMES, TEMPLATE_PATH
@@ -195,7 +195,7 @@ def test_other_errors_answer_500_with_the_code_in_the_log(
         "AccessDeniedException",
         f"User: arn:aws:sts::1:assumed-role/fn is not authorized on {TABLE_NAMES['TABLE_NAME']}",
     )
-    with faults.every_attempt(store.users.meta.client, lambda request: denied.http()):
+    with faults.every_attempt(store.users.meta.client, lambda request: injected.http(denied)):
         response = HANDLERS[operation](event, context)
     assert_contract(event, response, table_name=TABLE_NAMES["TABLE_NAME"])
     assert response["statusCode"] == 500

@@ -6,6 +6,7 @@ Concurrency across processes is proven over HTTP on DynamoDB Local
 
 from __future__ import annotations
 
+import math
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from tests.support.events import api_event
 from users import create_user, idempotency, service
 from users.errors import KeyReused, RequestInFlight
 from users.store import Store
+from utils import dynamodb as ddb
 from utils.caller import ANONYMOUS
 from utils.dynamodb import get_item, put_item
 
@@ -111,7 +113,7 @@ def test_a_crashed_request_blocks_its_key_only_until_its_lock_expires(
     begun = idempotency.begin(store.idempotency, ANONYMOUS, KEY, ADA)
     assert isinstance(begun, idempotency.Attempt)  # ... and it never finishes
     assert _post(ADA)["statusCode"] == 409
-    later = time.time() + idempotency.LOCK_SECONDS + 1
+    later = time.time() + idempotency.lock_seconds() + 1
     monkeypatch.setattr(time, "time", lambda: later)
     taken_over = _post(ADA)
     assert taken_over["statusCode"] == 201
@@ -183,9 +185,95 @@ def test_a_lost_answer_after_commit_replays_nothing_twice(store: Store) -> None:
     assert body_of(_post(ADA)) == body_of(first)
 
 
-def test_the_lock_lasts_the_function_timeout() -> None:
+def _clock_at(monkeypatch: pytest.MonkeyPatch, now: float) -> None:
+    monkeypatch.setattr(time, "time", lambda: now)
+
+
+def test_the_lock_lasts_the_function_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ddb.READ_TIMEOUT_VARIABLE, raising=False)
+    ddb.clear_cache()  # the request budget is read once per process
     template = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
-    assert template["Globals"]["Function"]["Timeout"] == idempotency.LOCK_SECONDS
+    assert template["Globals"]["Function"]["Timeout"] == idempotency.lock_seconds() == 10
+
+
+@pytest.mark.parametrize(
+    ("read_timeout", "worst_case"),
+    [
+        # The arithmetic beside utils.dynamodb.CLIENT_CONFIG: budget 3.5 + backoff 2 +
+        # release 2.5 + its backoff 1 = 9 s of DynamoDB, + 1 s of the handler itself.
+        (None, 10.0),
+        # A local read timeout of 5 s lengthens the budget (3.5 -> 7.5) and the release's
+        # attempt (2.5 -> 6.5): 18 s.
+        ("5", 18.0),
+    ],
+)
+def test_the_lock_outlasts_the_worst_case_of_the_request_holding_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch, read_timeout: str | None, worst_case: float
+) -> None:
+    if read_timeout is None:
+        monkeypatch.delenv(ddb.READ_TIMEOUT_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(ddb.READ_TIMEOUT_VARIABLE, read_timeout)
+    ddb.clear_cache()  # the request budget is read once per process
+    # Mid-second: a lock counted from the second rounded down would end 0.5 s early.
+    started = math.floor(time.time()) + 0.5
+    _clock_at(monkeypatch, started)
+    assert isinstance(
+        idempotency.begin(store.idempotency, ANONYMOUS, KEY, ADA), idempotency.Attempt
+    )
+    lock = float(_record(store)["lock_expires_at"])
+    assert lock >= started + worst_case
+    assert lock < started + worst_case + 1  # rounded up to the second, no more
+    # And the lock holds until then: a request just before it ends still meets it.
+    _clock_at(monkeypatch, started + worst_case - 0.01)
+    assert _post(ADA)["statusCode"] == 409
+
+
+def test_the_in_progress_409_says_when_to_retry(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crashed first request holds the key: the 409 carries Retry-After, a retry that
+    waits that long creates the user, and one that comes a second earlier is still 409."""
+    started = math.floor(time.time()) + 0.5
+    _clock_at(monkeypatch, started)
+    assert isinstance(
+        idempotency.begin(store.idempotency, ANONYMOUS, KEY, ADA), idempotency.Attempt
+    )
+    asked = started + 3.25
+    _clock_at(monkeypatch, asked)
+    refused = _post(ADA)  # the handler, checked against openapi.yaml's 409
+    assert refused["statusCode"] == 409
+    assert "in progress" in body_of(refused)["message"]
+    retry_after = int(refused["headers"]["Retry-After"])
+    lock = float(_record(store)["lock_expires_at"])
+    assert retry_after == math.ceil(lock - asked) >= 1
+    _clock_at(monkeypatch, asked + retry_after - 1)
+    assert _post(ADA)["statusCode"] == 409  # not a second too generous
+    _clock_at(monkeypatch, asked + retry_after)
+    assert _post(ADA)["statusCode"] == 201
+    assert len(_users(store)) == 1
+
+
+def test_other_409s_of_create_carry_no_retry_after(store: Store) -> None:
+    service.create_user(store, {"name": "Grace", "email": "ada@example.com"}, "/users")
+    refused = _post(ADA)  # the email is taken: retrying would not help
+    assert refused["statusCode"] == 409
+    assert "Retry-After" not in refused["headers"]
+
+
+def test_a_retry_after_is_at_least_one_second(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = math.floor(time.time()) + 0.5
+    _clock_at(monkeypatch, started)
+    assert isinstance(
+        idempotency.begin(store.idempotency, ANONYMOUS, KEY, ADA), idempotency.Attempt
+    )
+    lock = float(_record(store)["lock_expires_at"])
+    _clock_at(monkeypatch, lock - 0.999)  # rounded down, the lock is not free yet
+    refused = _post(ADA)
+    assert refused["statusCode"] == 409
+    assert refused["headers"]["Retry-After"] == "1"
 
 
 def test_the_record_table_expires_records_with_ttl() -> None:

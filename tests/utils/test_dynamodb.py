@@ -72,6 +72,30 @@ def test_endpoint_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
         ddb.clear_cache()
 
 
+def test_a_new_endpoint_or_table_name_gets_its_own_table_without_clear_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What the local server does between two servers in one process (tests): its embedded
+    # DynamoDB comes back on another port, and nobody calls clear_cache.
+    ddb.clear_cache()
+    try:
+        monkeypatch.setenv("TABLE_NAME", "users")
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8001")
+        first = ddb.get_table()
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8002")
+        second = ddb.get_table()
+        assert second.meta.client.meta.endpoint_url == "http://127.0.0.1:8002"
+        assert first.meta.client.meta.endpoint_url == "http://127.0.0.1:8001"
+        monkeypatch.setenv("TABLE_NAME", "people")
+        assert ddb.get_table().name == "people"
+        assert ddb.get_table().meta.client is second.meta.client  # one client per endpoint
+        monkeypatch.setenv("TABLE_NAME", "users")
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8001")
+        assert ddb.get_table() is first  # still cached: back to the first endpoint
+    finally:
+        ddb.clear_cache()
+
+
 # --- items ----------------------------------------------------------------------------
 
 
@@ -101,12 +125,6 @@ def test_get_item_reads_consistently(table: Table) -> None:
         )
         assert ddb.get_item(table, {"id": "a"}) == {"id": "a"}
         stubber.assert_no_pending_responses()
-
-
-def test_put_new_item_never_overwrites(table: Table) -> None:
-    assert ddb.put_new_item(table, {"id": "a", "name": "first"}, ("id",)) is True
-    assert ddb.put_new_item(table, {"id": "a", "name": "second"}, ("id",)) is False
-    assert ddb.get_item(table, {"id": "a"}) == {"id": "a", "name": "first"}
 
 
 # --- scan_page ------------------------------------------------------------------------
@@ -157,25 +175,18 @@ def test_update_refuses_nothing_or_the_key(table: Table, changes: dict[str, str]
         ddb.update_existing_item(table, {"id": "a"}, changes)
 
 
-# --- delete_existing_item -------------------------------------------------------------
-
-
-def test_delete_existing_item(table: Table) -> None:
-    ddb.put_item(table, {"id": "a"})
-    assert ddb.delete_existing_item(table, {"id": "a"}) is True
-    assert ddb.get_item(table, {"id": "a"}) is None
-    assert ddb.delete_existing_item(table, {"id": "a"}) is False
-
-
 # --- errors other than a failed condition propagate ------------------------------------
+
+_ID = {"#k": "id"}
+_FREE, _HELD = "attribute_not_exists(#k)", "attribute_exists(#k)"
 
 
 @pytest.mark.parametrize(
     ("operation", "call"),
     [
-        ("put_item", lambda t: ddb.put_new_item(t, {"id": "a"}, ("id",))),
+        ("put_item", lambda t: ddb.put_item_unless(t, {"id": "a"}, _FREE, _ID, {})),
         ("update_item", lambda t: ddb.update_existing_item(t, {"id": "a"}, {"n": "x"})),
-        ("delete_item", lambda t: ddb.delete_existing_item(t, {"id": "a"})),
+        ("delete_item", lambda t: ddb.delete_item_if(t, {"id": "a"}, _HELD, _ID, {})),
     ],
 )
 def test_other_client_errors_propagate(

@@ -7,23 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.events import api_event
-from utils.events import client_path, path_parameter
-
-
-@pytest.mark.parametrize(
-    ("event", "expected"),
-    [
-        ({"pathParameters": {"id": "abc"}}, "abc"),
-        ({"pathParameters": None}, None),  # what API Gateway sends on a route without any
-        ({}, None),
-        ({"pathParameters": {}}, None),
-        ({"pathParameters": {"id": ""}}, None),
-        ({"pathParameters": {"id": None}}, None),
-        ({"pathParameters": "id=abc"}, None),
-    ],
-)
-def test_path_parameter(event: dict[str, Any], expected: str | None) -> None:
-    assert path_parameter(event, "id") == expected
+from utils.events import client_path
 
 
 def test_client_path_keeps_the_stage_the_client_called() -> None:

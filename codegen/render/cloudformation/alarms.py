@@ -43,16 +43,16 @@ def alarms(
     for operation in api.operations:
         prefix = alarm_prefix(operation)
         where = f"{operation.operation_id} ({operation.method} {operation.path})"
-        result[f"{prefix}ServerErrorRateAlarm"] = _alarm(
+        result[f"{prefix}ServerErrorRateAlarm"] = alarm(
             target,
             f"{where}: more than the threshold % of requests answered 5XX",
             {"Ref": error_rate_parameter},
             metrics=[
-                _query("m1", API_GATEWAY, "5XXError", method_dimensions(operation), "Average"),
+                query("m1", API_GATEWAY, "5XXError", method_dimensions(operation), "Average"),
                 {"Id": "rate", "Expression": "m1 * 100", "Label": "5XX %", "ReturnData": True},
             ],
         )
-        result[f"{prefix}LatencyP99Alarm"] = _alarm(
+        result[f"{prefix}LatencyP99Alarm"] = alarm(
             target,
             f"{where}: p99 latency at API Gateway above the threshold (ms)",
             {"Ref": latency_parameter},
@@ -75,7 +75,7 @@ def alarms(
 def _function_alarms(function: str, where: str, target: dict[str, Any]) -> dict[str, Any]:
     """Any Errors, any Throttles of one Lambda function (a handler or an authorizer)."""
     return {
-        f"{function}{metric}Alarm": _alarm(
+        f"{function}{metric}Alarm": alarm(
             target,
             f"{where}: the function reported {metric}",
             0,
@@ -98,7 +98,7 @@ def _table_alarms(api: Api, table: Table, target: dict[str, Any]) -> dict[str, A
         for number, chunk in enumerate(chunks, start=1):
             suffix = "" if len(chunks) == 1 else str(number)
             queries = [
-                _query(
+                query(
                     f"m{index}",
                     DYNAMODB,
                     metric,
@@ -111,7 +111,7 @@ def _table_alarms(api: Api, table: Table, target: dict[str, Any]) -> dict[str, A
                 for index, name in enumerate(chunk, start=1)
             ]
             total = " + ".join(query["Id"] for query in queries)
-            result[f"{table.logical_id}{metric}Alarm{suffix}"] = _alarm(
+            result[f"{table.logical_id}{metric}Alarm{suffix}"] = alarm(
                 target,
                 f"{table.logical_id}: DynamoDB {metric} on {', '.join(chunk)}",
                 0,
@@ -123,41 +123,51 @@ def _table_alarms(api: Api, table: Table, target: dict[str, Any]) -> dict[str, A
     return result
 
 
-def _query(
-    query_id: str, namespace: str, name: str, dimensions: list[dict[str, Any]], stat: str
+def query(
+    query_id: str,
+    namespace: str,
+    name: str,
+    dimensions: list[dict[str, Any]],
+    stat: str,
+    period: int = PERIOD_SECONDS,
 ) -> dict[str, Any]:
     return {
         "Id": query_id,
         "MetricStat": {
             "Metric": {"Namespace": namespace, "MetricName": name, "Dimensions": dimensions},
-            "Period": PERIOD_SECONDS,
+            "Period": period,
             "Stat": stat,
         },
         "ReturnData": False,
     }
 
 
-def _alarm(
+def alarm(
     target: dict[str, Any],
     description: str,
     threshold: Any,
     *,
     metric: dict[str, Any] | None = None,
     metrics: list[dict[str, Any]] | None = None,
+    period: int = PERIOD_SECONDS,
+    evaluation_periods: int = 3,
+    datapoints: int = 2,
 ) -> dict[str, Any]:
-    """Over `threshold` in 2 of the last 3 periods of 5 minutes; no data is no trouble."""
+    """Over `threshold` in `datapoints` of the last `evaluation_periods` periods (by default
+    2 of 3 periods of 5 minutes); no data is no trouble. `metrics` queries must use the
+    same `period`."""
     properties: dict[str, Any] = {
         "AlarmDescription": description[:1024],
         "ComparisonOperator": "GreaterThanThreshold",
         "Threshold": threshold,
-        "EvaluationPeriods": 3,
-        "DatapointsToAlarm": 2,
+        "EvaluationPeriods": evaluation_periods,
+        "DatapointsToAlarm": datapoints,
         "TreatMissingData": "notBreaching",
         "AlarmActions": [target],
         "OKActions": [target],
     }
     if metric is not None:
-        properties |= {**metric, "Period": PERIOD_SECONDS}
+        properties |= {**metric, "Period": period}
     if metrics is not None:
         properties["Metrics"] = metrics
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}

@@ -52,6 +52,7 @@ from codegen.openapi.http import JSON_MEDIA_TYPE, bare_media_type, is_json_media
 from codegen.openapi.model import Api, Operation, RequestBody, SecurityScheme
 from codegen.render.cloudformation import auth_resources, authorizer_resources
 from codegen.render.cloudformation.apigw_models import ModelSchemas, Refs
+from codegen.render.cloudformation.deployments import invocation_uri
 from codegen.render.cors import cors_headers, preflight_headers
 
 API_LOGICAL_ID = "Api"
@@ -332,10 +333,9 @@ def _operation(
     out[INTEGRATION] = {
         "type": "aws_proxy",
         "httpMethod": "POST",  # Lambda is always invoked with POST, whatever the method
-        "uri": {
-            "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path"
-            f"/2015-03-31/functions/${{{function_logical_id(operation)}.Arn}}/invocations"
-        },
+        # The alias, not the function: API traffic must go through the alias that
+        # CodeDeploy shifts, or it bypasses the canary (SAM issue #2438).
+        "uri": invocation_uri(function_logical_id(operation)),
         "passthroughBehavior": "when_no_match",
     }
     return out

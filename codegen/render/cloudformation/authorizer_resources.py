@@ -23,13 +23,7 @@ from typing import Any
 from codegen.openapi.authorizers import LambdaAuthorizer
 from codegen.openapi.aws_names import AUTHORIZER, AUTHTYPE
 from codegen.openapi.model import Api
-
-
-def invocation_uri(authorizer: LambdaAuthorizer) -> dict[str, str]:
-    return {
-        "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path"
-        f"/2015-03-31/functions/${{{authorizer.logical_id}.Arn}}/invocations"
-    }
+from codegen.render.cloudformation.deployments import alias_ref, invocation_uri
 
 
 def security_scheme(authorizer: LambdaAuthorizer) -> dict[str, Any]:
@@ -38,7 +32,7 @@ def security_scheme(authorizer: LambdaAuthorizer) -> dict[str, Any]:
     settings: dict[str, Any] = {"type": "request"}
     if authorizer.identity_sources:
         settings["identitySource"] = ", ".join(authorizer.identity_sources)
-    settings["authorizerUri"] = invocation_uri(authorizer)
+    settings["authorizerUri"] = invocation_uri(authorizer.logical_id)  # its alias
     settings["authorizerResultTtlInSeconds"] = authorizer.ttl
     return {
         "type": "apiKey",
@@ -72,7 +66,9 @@ def resources(
             "Type": "AWS::Lambda::Permission",
             "Properties": {
                 "Action": "lambda:InvokeFunction",
-                "FunctionName": {"Fn::GetAtt": [authorizer.logical_id, "Arn"]},
+                # On the alias that API Gateway invokes (a permission on the function
+                # alone does not cover its aliases).
+                "FunctionName": alias_ref(authorizer.logical_id),
                 "Principal": "apigateway.amazonaws.com",
                 "SourceArn": {
                     "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:"

@@ -62,6 +62,8 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
             return dumper.represent_scalar("!Ref", value)
         if key == "Fn::Sub" and isinstance(value, str):
             return dumper.represent_scalar("!Sub", value)
+        if key == "Fn::Sub" and isinstance(value, list):  # [text, {variable: value}]
+            return dumper.represent_sequence("!Sub", value, flow_style=False)
         if (
             key == "Fn::GetAtt"
             and isinstance(value, list)

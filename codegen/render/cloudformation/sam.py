@@ -22,12 +22,24 @@ from codegen.render.cloudformation.apigw import (
 )
 from codegen.render.cloudformation.cfn_yaml import dump_yaml
 from codegen.render.cloudformation.cloudwatch import API_NAME
+from codegen.render.cloudformation.deployments import (
+    PRE_TRAFFIC_HOOK,
+    deployment_properties,
+    pre_traffic_hook,
+    rollback_alarms,
+)
+from codegen.render.cloudformation.deployments import parameters as deployment_parameters
 from codegen.render.cloudformation.kms import kms_key
 from codegen.render.cloudformation.monitoring import (
+    ERROR_RATE_PARAMETER,
+    LATENCY_PARAMETER,
+    alarm_target,
     logging_config,
     monitoring_template,
     service_environment,
 )
+from codegen.render.python.pre_traffic import HANDLER as PRE_TRAFFIC_HANDLER
+from codegen.render.python.pre_traffic import checked_operations, version_variable
 
 RUNTIME = "python3.11"
 CODE_URI = "src/"
@@ -121,9 +133,27 @@ def build_template(api: Api) -> dict[str, Any]:
         },
         ACCESS_LOG_KEY: _access_log_key(),
     }
+    rollback = rollback_alarms(api, alarm_target(), LATENCY_PARAMETER, ERROR_RATE_PARAMETER)
+    checked = checked_operations(api)
+    hook = PRE_TRAFFIC_HOOK if checked else None
     for operation in api.operations:
+        function = _function(api, operation)
+        name = function_logical_id(operation)
+        function["Properties"] |= deployment_properties(name, list(rollback[name]), hook)
+        _add(resources, name, function, operation.pointer)
+    if checked:
+        shared_for_hook = _function(api, None)
+        versions = {version_variable(op): function_logical_id(op) for op in checked}
         _add(
-            resources, function_logical_id(operation), _function(api, operation), operation.pointer
+            resources,
+            PRE_TRAFFIC_HOOK,
+            pre_traffic_hook(
+                PRE_TRAFFIC_HANDLER,
+                versions,
+                shared_for_hook["Properties"],
+                shared_for_hook["Metadata"],
+            ),
+            "/paths",
         )
     for table in api.tables:
         _add(resources, table.logical_id, _table(table), "/x-codegen/tables")
@@ -137,7 +167,14 @@ def build_template(api: Api) -> dict[str, Any]:
     for logical_id, resource in authorizer_resources.resources(
         api, API_LOGICAL_ID, shared["Properties"], shared["Metadata"]
     ).items():
+        if logical_id in rollback:  # the authorizer's function (not its permission)
+            resource["Properties"] |= deployment_properties(
+                logical_id, list(rollback[logical_id]), None
+            )
         _add(resources, logical_id, resource, "/components/securitySchemes")
+    for alarms_of_function in rollback.values():
+        for logical_id, resource in alarms_of_function.items():
+            _add(resources, logical_id, resource, "/x-codegen/observability")
     monitoring = monitoring_template(api)
     for logical_id, resource in monitoring["Resources"].items():
         _add(resources, logical_id, resource, "/x-codegen/observability")
@@ -187,6 +224,7 @@ def _parameters(api: Api) -> dict[str, Any]:
         }
     }
     parameters.update(auth_resources.parameters(api))
+    parameters.update(deployment_parameters())
     return parameters
 
 

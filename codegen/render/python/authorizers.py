@@ -14,7 +14,7 @@ from pathlib import Path
 
 from codegen.openapi.authorizers import Credential, LambdaAuthorizer
 from codegen.openapi.model import Api
-from codegen.render.python.runtime import GENERATED
+from codegen.render.python.runtime import GENERATED, runtime_source
 from codegen.render.python.stubs import SOURCE_ROOT
 from codegen.render.templating import header, render
 
@@ -45,7 +45,7 @@ def render_authorizers(api: Api) -> dict[Path, str]:
         return {}
     head = header(api.spec_path.name)
     files = {
-        GENERATED / "authorizer_runtime.py": render("authorizer_runtime.py.j2", header=head),
+        GENERATED / "authorizer_runtime.py": runtime_source("authorizer_runtime.py", head),
         GENERATED / "authorizers" / "__init__.py": render(
             "package_init.py.j2",
             header=head,

@@ -1,4 +1,9 @@
-"""Render the static run-time modules of `src/generated/` (the same for every spec)."""
+"""Render the run-time modules of `src/generated/` that every spec shares.
+
+They are plain Python in `lambda_runtime/`, copied verbatim after the generated header
+(`runtime_source`); what the spec decides for them (the CORS headers) is rendered into the
+package's `__init__.py`, which any import of `generated.*` loads anyway.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,20 @@ from codegen.render.cors import cors_headers
 from codegen.render.templating import header, render
 
 GENERATED = Path("src/generated")
+LAMBDA_RUNTIME = Path(__file__).parent / "lambda_runtime"
+
+
+def runtime_source(name: str, head: str) -> str:
+    """`lambda_runtime/<name>`, verbatim, after the generated header."""
+    return head + "\n" + (LAMBDA_RUNTIME / name).read_text(encoding="utf-8")
 
 
 def render_runtime(api: Api) -> dict[Path, str]:
     head = header(api.spec_path.name)
     return {
         GENERATED / "__init__.py": render(
-            "package_init.py.j2",
-            header=head,
-            doc="Code rendered from the spec by `python -m codegen`; imported by the handlers.",
+            "generated_package.py.j2", header=head, cors=cors_headers(api)
         ),
-        GENERATED / "runtime.py": render("runtime.py.j2", header=head, cors=cors_headers(api)),
-        GENERATED / "validation.py": render("validation.py.j2", header=head),
+        GENERATED / "runtime.py": runtime_source("runtime.py", head),
+        GENERATED / "validation.py": runtime_source("validation.py", head),
     }

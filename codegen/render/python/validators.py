@@ -11,13 +11,16 @@ become our locations (`body.email`) directly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from codegen.openapi.http import bare_media_type
 from codegen.openapi.jsonschema import resolve_schema, simple_type
 from codegen.openapi.model import Api, Operation, Parameter
+from codegen.openapi.refs import follow_to_object, resolve_pointer
 from codegen.render.python.compiled_checks import BODY_SLOT, RequestChecks, request_checks
 from codegen.render.templating import header, render
 
@@ -83,6 +86,9 @@ class OperationView:
     locations: frozenset[str]
     header_names: tuple[str, ...]
     body: BodyView | None
+    # The 404 message for a request without its path parameters (None: no such answer).
+    not_found: str | None
+    path_names: tuple[str, ...]
     check_code: str
     imports: tuple[str, ...]
     uses_re: bool
@@ -116,6 +122,8 @@ def operation_view(api: Api, op: Operation) -> OperationView:
             media_types=tuple(sorted({bare_media_type(m) for m in op.request_body.media_types})),
             check=checks.functions.get(BODY_SLOT),
         )
+    path_names = tuple(p.name for p in params if p.location == "path")
+    not_found = not_found_message(api, op) if path_names else None
     return OperationView(
         header=header(api.spec_path.name),
         op=op,
@@ -125,11 +133,36 @@ def operation_view(api: Api, op: Operation) -> OperationView:
         locations=frozenset(p.location for p in params),
         header_names=tuple(sorted({p.name for p in params if p.location == "header"})),
         body=body,
+        not_found=not_found,
+        path_names=path_names,
         check_code=checks.code,
-        imports=_validation_imports(params, body, checks),
+        imports=_validation_imports(params, body, checks, not_found is not None),
         uses_re="re." in checks.code,
         uses_decimal="Decimal" in checks.code,
     )
+
+
+def not_found_message(api: Api, op: Operation) -> str | None:
+    """The message of the operation's declared 404 (its JSON example's `message`, else
+    "Not Found"), or None when it declares none.
+
+    A request without a parameter of its path names no resource: API Gateway never routes
+    one, but a direct invocation can send one. When the operation says what "no such
+    resource" looks like, that is its answer, written once here rather than in every
+    handler (a 400 "path.id is required" otherwise).
+    """
+    responses = resolve_pointer(api.document, op.pointer).get("responses", {})
+    # str(): a YAML `404:` key is an integer.
+    declared = [raw for status, raw in responses.items() if str(status) == "404"]
+    if not declared:
+        return None
+    pointer = f"{op.pointer}/responses/404"
+    response, _ = follow_to_object(api.document, declared[0], pointer)
+    for media_type in response.get("content", {}).values():
+        example = media_type.get("example") if isinstance(media_type, Mapping) else None
+        if isinstance(example, Mapping) and isinstance(example.get("message"), str):
+            return str(example["message"])
+    return HTTPStatus.NOT_FOUND.phrase
 
 
 def _field_type(p: Parameter, components: Any) -> str:
@@ -191,10 +224,15 @@ _COERCIONS = {
 
 
 def _validation_imports(
-    params: tuple[ParameterView, ...], body: BodyView | None, checks: RequestChecks
+    params: tuple[ParameterView, ...],
+    body: BodyView | None,
+    checks: RequestChecks,
+    not_found: bool,
 ) -> tuple[str, ...]:
     """The names the operation module takes from generated.validation."""
     names = {"RequestBase"}
+    if not_found:
+        names.update({"path_parameter_missing", "not_found"})
     locations = {p.location for p in params}
     if params or body:
         names.add("invalid_request")

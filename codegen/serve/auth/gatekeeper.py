@@ -1,6 +1,9 @@
 """Per method, what API Gateway decides before the Lambda runs: admit, or which refusal.
 
-Order, as the deployed REST API checks (tested in tests/serve/test_auth_gatekeeper.py):
+A method behind a Lambda REQUEST authorizer gets that authorizer's answer
+(`lambda_authorizers`), and is refused (500) when the gatekeeper has no such authorizer to
+run: never admitted without it. Otherwise, in order, as the deployed REST API checks
+(tests/serve/test_gateway.py; the Lambda authorizer cases in test_auth_gatekeeper.py):
 1. the Cognito user pools authorizer: no token, or a token that fails verification
    (`tokens`), including one that carries none of the method's scopes -> 401
    UNAUTHORIZED `{"message":"Unauthorized"}`. AWS documents no separate status for a
@@ -76,9 +79,8 @@ class Gatekeeper:
     ) -> Admission | Response:
         """An `Admission`, or the gateway response refusing the request. `event` builds the
         proxy event, which a Lambda authorizer's REQUEST event is made from."""
-        if security.lambda_authorizer and self._lambda_authorizers and event is not None:
-            found = self._lambda_authorizers.authorize(security.lambda_authorizer, event())
-            return found if isinstance(found, Response) else Admission(authorizer=found)
+        if security.lambda_authorizer:
+            return self._custom(security.lambda_authorizer, request_id, event)
         claims: dict[str, str] | None = None
         if security.authorizer:
             try:
@@ -98,3 +100,26 @@ class Gatekeeper:
             log.info("403 INVALID_API_KEY (%s) %s", why, request_id)
             return self._definition.respond("INVALID_API_KEY", 403, "Forbidden")
         return Admission(claims=claims, api_key=presented, api_key_client=client)
+
+    def _custom(
+        self,
+        name: str,
+        request_id: str,
+        event: Callable[[], Mapping[str, Any]] | None,
+    ) -> Admission | Response:
+        """A method behind the Lambda authorizer `name`: its answer, never an admission
+        without it (deny by default)."""
+        custom = self._lambda_authorizers
+        if custom is None or event is None or name not in custom.authorizers:
+            # Nothing here can run the authorizer, so the request is refused as API Gateway
+            # refuses one whose authorizer it cannot invoke: 500 AUTHORIZER_CONFIGURATION_ERROR
+            # (through DEFAULT_5XX: `{"message": "Internal server error"}` with its CORS
+            # headers), as `LambdaAuthorizers` answers an authorizer whose module does not
+            # import. Not 401 or 403: the caller's credentials were never looked at, and
+            # those would tell a client to fix what is the server's configuration.
+            log.error("500 AUTHORIZER_CONFIGURATION_ERROR (%s: not set up) %s", name, request_id)
+            return self._definition.respond(
+                "AUTHORIZER_CONFIGURATION_ERROR", 500, "Internal server error"
+            )
+        found = custom.authorize(name, event(), request_id)
+        return found if isinstance(found, Response) else Admission(authorizer=found)

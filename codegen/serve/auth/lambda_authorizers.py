@@ -13,15 +13,24 @@ Amazon API Gateway Developer Guide):
 - else the request goes on, with `requestContext.authorizer` = the context (values as
   strings, as the REST proxy integration hands them over) + `principalId`.
 Answers are cached per authorizer by the values of its identity sources for its TTL
-(none without identity sources), so a cached Deny or Allow applies as deployed.
+(none without identity sources), so a cached Deny or Allow applies as deployed. The cache
+is bounded: an expired answer is dropped (when looked up, and in a sweep at most every
+SWEEP_SECONDS), and beyond CACHE_ENTRIES the least recently used answer goes, so a client
+sending ever new credentials cannot grow the server's memory without end.
+
+A policy's actions and resources are matched with IAM's wildcards only: `*` (any run of
+characters) and `?` (any one character); every other character, `[` and `]` included, is
+itself (IAM User Guide, "IAM JSON policy elements: Resource").
 """
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import logging
+import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +45,12 @@ from codegen.serve.handlers import HandlerImportError, HandlerResolver
 log = logging.getLogger("codegen.serve.auth")
 
 UNAUTHORIZED = "Unauthorized"
+# Answers remembered at most, all authorizers together: a few thousand callers' worth, a
+# few MB at most, far more than a local server sees while each answer lives (TTL <= 1 h).
+CACHE_ENTRIES = 4096
+# How often, at most, a new answer's insertion also drops every expired one (answers are
+# also dropped when looked up expired, and evicted least recently used first when full).
+SWEEP_SECONDS = 60.0
 _EVENT_KEYS = (
     "resource",
     "path",
@@ -64,10 +79,13 @@ class LambdaAuthorizers:
     authorizers: Mapping[str, LambdaAuthorizer]
     resolver: HandlerResolver = field(default_factory=HandlerResolver)
     clock: Callable[[], float] = time.monotonic
-    _cache: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any]]] = field(
-        default_factory=dict
+    max_entries: int = CACHE_ENTRIES
+    # (authorizer, identity values) -> (expiry on `clock`, answer); least recently used first.
+    _cache: OrderedDict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any]]] = field(
+        default_factory=OrderedDict
     )
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _next_sweep: float = float("-inf")
 
     def authorize(
         self, name: str, request_event: Mapping[str, Any], request_id: str = "-"
@@ -91,17 +109,39 @@ class LambdaAuthorizers:
         if not all(identity):
             raise _Refused("UNAUTHORIZED", 401, UNAUTHORIZED, "an identity source is missing")
         key = (authorizer.name, identity)
+        if not authorizer.ttl:
+            return self._invoke(authorizer, event, request_id)
         now = self.clock()
-        if authorizer.ttl:
-            with self._lock:
-                cached = self._cache.get(key)
-            if cached is not None and cached[0] > now:
-                return cached[1]
+        cached = self._cached(key, now)
+        if cached is not None:
+            return cached
         answer = self._invoke(authorizer, event, request_id)
-        if authorizer.ttl:
-            with self._lock:
-                self._cache[key] = (now + authorizer.ttl, answer)
+        self._remember(key, answer, now + authorizer.ttl, now)
         return answer
+
+    def _cached(self, key: tuple[str, tuple[str, ...]], now: float) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._cache.get(key)
+            if found is None:
+                return None
+            if found[0] <= now:
+                del self._cache[key]
+                return None
+            self._cache.move_to_end(key)
+            return found[1]
+
+    def _remember(
+        self, key: tuple[str, tuple[str, ...]], answer: dict[str, Any], expiry: float, now: float
+    ) -> None:
+        with self._lock:
+            if now >= self._next_sweep or len(self._cache) >= self.max_entries:
+                for stale in [k for k, (until, _) in self._cache.items() if until <= now]:
+                    del self._cache[stale]
+                self._next_sweep = now + SWEEP_SECONDS
+            self._cache[key] = (expiry, answer)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.max_entries:
+                self._cache.popitem(last=False)
 
     def _invoke(
         self, authorizer: LambdaAuthorizer, event: dict[str, Any], request_id: str
@@ -157,14 +197,27 @@ def _allows(policy: Mapping[str, Any], method_arn: str) -> bool:
         resources = statement.get("Resource") or []
         actions = [actions] if isinstance(actions, str) else actions
         resources = [resources] if isinstance(resources, str) else resources
-        if not any(fnmatch.fnmatchcase("execute-api:Invoke", a) for a in actions):
+        if not any(iam_matches("execute-api:Invoke", str(a)) for a in actions):
             continue
-        if not any(fnmatch.fnmatchcase(method_arn, r) for r in resources):
+        if not any(iam_matches(method_arn, str(r)) for r in resources):
             continue
         if statement.get("Effect") == "Deny":
             return False
         allowed = allowed or statement.get("Effect") == "Allow"
     return allowed
+
+
+def iam_matches(value: str, pattern: str) -> bool:
+    """Does `value` match the policy's `pattern`, where only `*` and `?` are wildcards?
+    (Not `fnmatch`: it reads `[...]` as a character class, so a Resource holding brackets
+    would match ARNs it does not name, and never the ARN it does.)"""
+    return _iam_pattern(pattern).fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _iam_pattern(pattern: str) -> re.Pattern[str]:
+    wildcards = {"*": ".*", "?": "."}
+    return re.compile("".join(wildcards.get(c) or re.escape(c) for c in pattern), re.DOTALL)
 
 
 def _admitted(answer: Mapping[str, Any], method_arn: str) -> dict[str, Any]:

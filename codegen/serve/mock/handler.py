@@ -6,7 +6,6 @@ mocked operations' handlers are the mock, the others (with `--mock-stubs`) the r
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 from codegen.openapi.model import Api
 from codegen.openapi.published import published_document
+from codegen.serve import rendered
 from codegen.serve.handlers import Handler, HandlerResolver
 from codegen.serve.mock.examples import Choice, OperationAnswers, operation_answers
 from codegen.serve.mock.prefer import preferences
@@ -33,10 +33,10 @@ class MockHandler:
         self._validators = dict(validators)  # (METHOD path) -> generated.operations.<op>
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        runtime = importlib.import_module("generated.runtime")
+        runtime = rendered.load(rendered.RUNTIME)
         key = (str(event["httpMethod"]), str(event["resource"]))
         # The real handler's first step: the same 400/415 answers, before any example.
-        validator = importlib.import_module(self._validators[f"{key[0]} {key[1]}"])
+        validator = rendered.load(self._validators[f"{key[0]} {key[1]}"])
         request = validator.validate(event)
         if isinstance(request, dict):
             return request
@@ -96,10 +96,7 @@ def build_mock(api: Api, root: Path, mode: str) -> MockSetup:
     answers = operation_answers(published_document(api.document, api.spec_path))
     mock = MockHandler(
         answers,
-        {
-            f"{op.method} {op.path}": f"generated.operations.{op.python_name}"
-            for op in api.operations
-        },
+        {f"{op.method} {op.path}": rendered.operation_module(op) for op in api.operations},
     )
     names = ", ".join(op.operation_id for op in operations) or "none"
     scope = "every operation" if mode == "all" else f"stub handlers only ({names})"

@@ -10,6 +10,8 @@ from generated.validation import (
     JsonSchemaValuesException,
     RequestBase,
     invalid_request,
+    not_found,
+    path_parameter_missing,
     path_parameters,
     schema_errors,
 )
@@ -49,9 +51,13 @@ class DeleteUserRequest(RequestBase):
 # A field's variable is left unassigned after an error: errors return before it is read.
 # fmt: off
 def validate(event: Mapping[str, Any]) -> DeleteUserRequest | Response:
-    """The typed request, or the 400/415 response listing what is wrong with it."""
+    """The typed request, or the 404/400/415 response listing what is wrong with it."""
     errors: list[dict[str, str]] = []
     path = path_parameters(event)
+    # Without its path parameters the request names no resource (a direct invocation: API
+    # Gateway never routes one): the operation's declared 404, before anything else.
+    if path_parameter_missing(path, ("id",)):
+        return not_found("User not found")
 
     # path.id: string, required
     id_: str

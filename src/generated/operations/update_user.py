@@ -15,6 +15,8 @@ from generated.validation import (
     UnsupportedMediaType,
     invalid_request,
     json_body,
+    not_found,
+    path_parameter_missing,
     path_parameters,
     schema_errors,
     unsupported_media_type,
@@ -64,9 +66,13 @@ class UpdateUserRequest(RequestBase):
 # A field's variable is left unassigned after an error: errors return before it is read.
 # fmt: off
 def validate(event: Mapping[str, Any]) -> UpdateUserRequest | Response:
-    """The typed request, or the 400/415 response listing what is wrong with it."""
+    """The typed request, or the 404/400/415 response listing what is wrong with it."""
     errors: list[dict[str, str]] = []
     path = path_parameters(event)
+    # Without its path parameters the request names no resource (a direct invocation: API
+    # Gateway never routes one): the operation's declared 404, before anything else.
+    if path_parameter_missing(path, ("id",)):
+        return not_found("User not found")
 
     # path.id: string, required
     id_: str

@@ -1,5 +1,13 @@
-{{ header }}
 """Response building and the error guard shared by every handler (Lambda run time).
+
+A handler validates its request (`generated.operations.<op>.validate`), does its work and
+returns a response; it answers what it refuses by raising an `HttpError` subclass (the
+domain's errors, which know their status and message), and lets anything unexpected
+propagate: `guarded` turns both into responses, once for every handler. `validate`
+returns its 400/415/404 instead of raising it: a refusal is what a check is expected to
+answer, the union in its signature makes mypy hold a handler to it, and its other callers
+(the local mock, the oracle tests) want the response as a value (docs/ARCHITECTURE.md,
+`generated.operations`).
 
 Standard library only: this runs in every cold start, so it imports nothing the Lambda
 runtime has not already loaded (json, logging, functools, decimal), and it recognises
@@ -8,11 +16,13 @@ botocore's errors by name instead of importing botocore.
 
 from __future__ import annotations
 
-import _json  # json's C accelerator, which CPython always builds
 import functools
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 
+# The spec's CORS headers, rendered into the package (generated/__init__.py); re-exported.
+from generated import CORS_HEADERS as CORS_HEADERS
 from generated import observability
 
 # `typing` is for mypy only: importing it would cost every cold start 2.5 ms
@@ -28,29 +38,28 @@ if TYPE_CHECKING:
 else:
     Response = dict  # the same type at run time, an API Gateway proxy response
 
-# The same headers API Gateway's own answers carry (codegen/render/cors.py renders both).
-CORS_HEADERS: dict[str, str] = {
-{% for name, value in cors.items() %}
-    {{ name | py }}: {{ value | py }},
-{% endfor %}
-}
 RETRY_AFTER_SECONDS = "1"
 REQUEST_ID_HEADER = "x-amzn-RequestId"
 
-# DynamoDB error codes that mean "try again later", not "your request is wrong".
-_UNAVAILABLE_CODES = frozenset(
+# DynamoDB error codes for a request refused for throughput (DynamoDB Developer Guide,
+# "Error handling"; LimitExceededException is the control plane's). The one list of them
+# in the functions' code: utils.metrics counts these, `is_unavailable` answers them 503.
+THROTTLING_CODES = frozenset(
     {
-        "InternalServerError",
         "LimitExceededException",
         "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",
-        "ServiceUnavailable",
         "ThrottlingException",
-        # A single-item write on an item a transaction holds (DynamoDB API Reference,
-        # "TransactionConflictException"): the transaction ends within milliseconds.
-        "TransactionConflictException",
     }
 )
+# DynamoDB error codes that mean "try again later", not "your request is wrong".
+RETRY_LATER_CODES = THROTTLING_CODES | {
+    "InternalServerError",
+    "ServiceUnavailable",
+    # A single-item write on an item a transaction holds (DynamoDB API Reference,
+    # "TransactionConflictException"): the transaction ends within milliseconds.
+    "TransactionConflictException",
+}
 # botocore exception classes for a connection that failed or timed out.
 _CONNECTION_ERRORS = frozenset(
     {
@@ -64,6 +73,29 @@ _CONNECTION_ERRORS = frozenset(
 
 
 _JSON_HEADERS = {"Content-Type": "application/json", **CORS_HEADERS}
+
+
+class HttpError(Exception):
+    """An error answer given by raising: `guarded` answers it with
+    `error_response(status, message, headers=headers)`, and adds one to the request's
+    `metric` counter (`observability.count`) when it names one.
+
+    The base of the domain's refusals (not found, conflict, ...), so that each is turned
+    into a response once, here, rather than in every handler that can meet it. The
+    attributes are read from the instance: a subclass may set them per error (a
+    `Retry-After` computed when raised, say). A refusal is an answer, not a failure: the
+    request's log line names no error code for it, as for any other 4xx a handler returns.
+    """
+
+    status = 500
+    message = "Internal server error"
+    headers: Mapping[str, str] = {}
+    metric: str | None = None  # a service counter this answer adds to, e.g. "Conflicts"
+
+    def response(self) -> Response:
+        if self.metric:
+            observability.count(self.metric)
+        return error_response(self.status, self.message, headers=self.headers)
 
 
 def json_response(
@@ -91,8 +123,9 @@ def error_response(
 
 
 def guarded(handler: Callable[[Event, Context], Response]) -> Callable[[Event, Context], Response]:
-    """Turn every unexpected exception into a JSON 500 (or 503 when DynamoDB is busy), and
-    write the request's log line and metrics (`generated.observability`).
+    """Answer an `HttpError` with its response, turn every unexpected exception into a
+    JSON 500 (or 503 when DynamoDB is busy), and write the request's log line and metrics
+    (`generated.observability`).
 
     The details go to the log with the request id, never to the caller: no
     traceback, exception class or table name leaves the function. Every response
@@ -105,6 +138,8 @@ def guarded(handler: Callable[[Event, Context], Response]) -> Callable[[Event, C
         error_code = error_at = None
         try:
             response = handler(event, context)
+        except HttpError as refusal:
+            response = refusal.response()
         except Exception as exc:
             response, error_code, error_at = _failure(exc)
         _add_request_id(event, response)
@@ -172,7 +207,7 @@ def is_unavailable(exc: BaseException) -> bool:
     response = getattr(exc, "response", None)
     if isinstance(response, Mapping):
         error = response.get("Error")
-        if isinstance(error, Mapping) and error.get("Code") in _UNAVAILABLE_CODES:
+        if isinstance(error, Mapping) and error.get("Code") in RETRY_LATER_CODES:
             return True
     return any(
         cls.__name__ in _CONNECTION_ERRORS and cls.__module__.startswith("botocore")
@@ -201,12 +236,8 @@ def _to_json(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _encode(body: Any) -> str:
-    """`json.dumps(body, default=_to_json, allow_nan=False)` straight through json's C
-    encoder, without the Python layers json.dumps adds around it (a new JSONEncoder when
-    given arguments, then its iterencode): 1.7 us instead of 2.5 for a user (bench). A new
-    encoder per call, as json does: its circular-reference markers belong to one call."""
-    encoder = _json.make_encoder(
-        {}, _to_json, _json.encode_basestring_ascii, None, ": ", ", ", False, False, False
-    )
-    return "".join(encoder(body, 0))
+# `json.dumps(body, default=_to_json, allow_nan=False)` with the encoder built once:
+# json.dumps builds a new JSONEncoder on every call that passes arguments. Sharing one is
+# safe across threads: each `encode` call makes its own circular-reference markers.
+_ENCODER = json.JSONEncoder(default=_to_json, allow_nan=False)
+_encode = _ENCODER.encode
