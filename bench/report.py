@@ -290,6 +290,18 @@ def generator_lines(results: Results) -> list[str]:
         "",
         *_table(["spec", "operations", "wall", "CPU", "wall per operation"], rows),
     ]
+    for g in results.generator:
+        if g.profile:
+            lines += [
+                "",
+                f"{g.label} missed its budget: where one run's time goes (cProfile, cumulative "
+                "share of the run; nested functions overlap):",
+                "",
+                *_table(
+                    ["function", "calls", "share"],
+                    [[r.function, f"{r.calls:g}", f"{r.share:.0%}"] for r in g.profile],
+                ),
+            ]
     return lines
 
 
