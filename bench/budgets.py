@@ -8,7 +8,8 @@ per-round ratios of two variants run back to back in each round.
 - Cold start, every operation: ours <= 1.1x the bare handler (which, on the users
   operations, loads boto3 and makes the same DynamoDB calls as ours), and no slower than
   each framework (Chalice, Powertools, openapi-core): ours / X <= 1. Judged on the
-  starting process's CPU time (bench/coldstart.py says why); the wall time is reported.
+  starting process's CPU time to its first response (bench/coldstart.py says why); the
+  wall time is reported.
 - Warm times are CPU time too (bench/warm.py).
 - Warm, every request: ours <= 1.5x the bare handler, and faster than each framework:
   X / ours > 1 (the factor is reported).

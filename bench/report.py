@@ -125,7 +125,8 @@ def cold_lines(results: Results) -> list[str]:
         "`AWS_ENDPOINT_URL_DYNAMODB` (the whole boto3 stack runs). Median of the rounds; in "
         "brackets, ours / that variant, paired per round.",
         "",
-        "The starting process's CPU time, user + system, spawn to exit (what the budgets "
+        "The starting process's CPU time, user + system, spawn to the first response (what "
+        "the budgets "
         f"judge: <= {COLD_VS_BARE_MAX:g}{TIMES} the bare handler, <= 1{TIMES} each "
         "framework; on a shared machine the wall time also counts waiting for a core):",
         "",

@@ -15,7 +15,7 @@ class ColdStart:
     variant: str
     operation: str
     process_ms: list[float] = field(default_factory=list)  # spawn -> first response (parent)
-    cpu_ms: list[float] = field(default_factory=list)  # the child's user + system time
+    cpu_ms: list[float] = field(default_factory=list)  # the child's CPU, to the first response
     init_ms: list[float] = field(default_factory=list)  # import + first call (child)
     import_ms: list[float] = field(default_factory=list)  # of which the handler's import
     modules: int = 0  # modules loaded after the first call
