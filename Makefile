@@ -10,7 +10,7 @@
 #   make lint      ruff check, ruff format --check, mypy
 #   make check     generated files are current (python -m codegen check)
 #   make ci        install, check, lint, test: what .ci/run runs
-#   make bench     the performance comparison of issue 5 (python -m bench; not part of CI)
+#   make bench     the performance budgets against the alternatives (python -m bench; not CI)
 #
 # Every tool lives inside the checkout, installed by this file:
 #   .venv/            the project and its `dev` extra (requirements/dev.lock, then the project
@@ -88,7 +88,7 @@ NPM_STAMP := node_modules/.installed
 NPM = $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 
 .PHONY: help install install-python install-sam install-checkov install-opc install-node install-system \
-	lock upgrade generate check serve fuzz lint format test ci bench bench-quick clean distclean
+	lock upgrade generate check serve fuzz lint format test ci bench bench-quick bench-load clean distclean
 
 help:
 	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
@@ -260,6 +260,7 @@ ci:
 
 # Benchmarks compare wall-clock ratios against other stacks (Powertools, Chalice, openapi-core):
 # they need the `bench` extra and a quiet machine, so they are a command, not a CI gate.
+# bench-load drives the local server on DynamoDB Local for minutes (bench/load-results.md).
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(VENV_STAMP) $(BENCH_LOCK)
 	$(PY) $(PIP_INSTALL_LOCKED) $(BENCH_LOCK)
@@ -270,6 +271,9 @@ bench: install $(BENCH_STAMP)
 
 bench-quick: install $(BENCH_STAMP)
 	$(PY) -m bench --quick
+
+bench-load: install $(BENCH_STAMP)
+	$(PY) -m bench.load
 
 clean:
 	rm -rf .aws-sam reports .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

@@ -4,12 +4,11 @@ Run in a fresh process by `bench.coldstart`. Before the timer it imports only
 what AWS Lambda's Python runtime (awslambdaric's bootstrap and marshaller) has
 already imported when it imports a handler: decimal, importlib, json, logging,
 math, os, time, traceback, and sets up its JSON log output (bench.lambda_logging).
-Anything else a variant needs (typing, dataclasses, re, boto3, ...) it pays for.
-Installs a `sys.meta_path` hook that answers DynamoDB in-process once botocore loads
-its HTTP layer (see `bench.fake_dynamodb`), then times the import
-of MODULE and the first call of MODULE.ATTR(event, context). Prints `ready` as
-soon as the first response exists (the parent timestamps that line: its wall
-time from spawn is the cold start), then one JSON line with the details.
+Anything else a variant needs (typing, dataclasses, boto3, ...) it pays for. DynamoDB
+is the parent's `bench.fake_dynamodb` server, reached through `AWS_ENDPOINT_URL_DYNAMODB`.
+Then it times the import of MODULE and the first call of MODULE.ATTR(event, context).
+Prints `ready` as soon as the first response exists (the parent timestamps that line:
+its wall time from spawn is the cold start), then one JSON line with the details.
 MODULE `-` measures the bare interpreter.
 """
 
@@ -24,36 +23,8 @@ import sys
 import time
 import traceback  # noqa: F401
 
-# Already loaded by runpy (python -m): free.
-from importlib.machinery import ModuleSpec, PathFinder
-from types import ModuleType
-
 # Lambda's JSON log output; imports only what is above (see its docstring).
 from bench import lambda_logging
-
-
-class _PatchBotocoreOnImport:
-    """Calls `bench.fake_dynamodb.install(module)` once botocore.httpsession is loaded."""
-
-    def find_spec(
-        self, name: str, path: object, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
-        if name != "botocore.httpsession":
-            return None
-        sys.meta_path.remove(self)
-        spec = PathFinder.find_spec(name, path)  # type: ignore[arg-type]
-        if spec is None or spec.loader is None:
-            return spec
-        original = spec.loader.exec_module
-
-        def exec_module(module: ModuleType) -> None:
-            original(module)
-            from bench.fake_dynamodb import install
-
-            install(module)
-
-        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
 
 
 class _Context:
@@ -83,7 +54,6 @@ def _peak_rss_kb() -> int:
 def main() -> None:
     module_name, attr, event_text = sys.argv[1], sys.argv[2], sys.argv[3]
     event = json.loads(event_text)
-    sys.meta_path.insert(0, _PatchBotocoreOnImport())
     context = _Context()
     # Lambda's log output, set up by the runtime before it imports the handler; what the
     # handler prints goes to /dev/null, and this protocol to the real stdout.
@@ -95,15 +65,11 @@ def main() -> None:
     if module_name != "-":
         module = __import__(module_name, fromlist=[attr])
         handler = getattr(module, attr)
-        if module_name.startswith("bench.alternatives."):
-            # Issue 15's request line, by hand (ours write theirs in `guarded`).
-            from bench.alternatives.request_line import with_request_line
-
-            handler = with_request_line(handler)
         t1 = time.perf_counter()
         response = handler(event, context)
         status = int(response["statusCode"])
     t2 = time.perf_counter()
+    cpu_ms = time.process_time() * 1000  # this process's CPU, spawn to the first response
     protocol.write("ready\n")
     protocol.flush()
     out = {
@@ -111,12 +77,10 @@ def main() -> None:
         "import_ms": (t1 - t0) * 1000,
         "first_call_ms": (t2 - t1) * 1000,
         "init_ms": (t2 - t0) * 1000,
+        "cpu_ms": cpu_ms,
         "peak_rss_kb": _peak_rss_kb(),
         "boto3_imported": "boto3" in sys.modules,
         "botocore_imported": "botocore" in sys.modules,
-        "dynamodb_calls": list(sys.modules["bench.fake_dynamodb"].CALLS)
-        if "bench.fake_dynamodb" in sys.modules
-        else [],
         "modules": len(sys.modules),
     }
     protocol.write(json.dumps(out) + "\n")

@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-SEED_ID = "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"
+SEED_ID = "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b"  # the one user bench.fake_dynamodb holds
+IDEMPOTENCY_KEY = "5d1c6a0e-2b7f-4c39-9e84-0a1b2c3d4e5f"
 # Made-up credentials of the shape the deployed API sees (no real token or key).
 ACCESS_TOKEN = "eyJraWQiOiJiZW5jaCIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJiZW5jaCJ9.c2lnbmF0dXJl"
 API_KEY = "bEnChKeY0123456789abcdefghijklmnopqrstu"
@@ -29,7 +30,7 @@ class Case:
     """One request of one operation and the statuses a correct variant may answer."""
 
     operation_id: str
-    kind: str  # "valid" or "invalid"
+    kind: str  # "valid", "invalid", or "keyed" (a create with an Idempotency-Key)
     event: dict[str, Any]
     expected: tuple[int, ...]
 
@@ -44,6 +45,7 @@ def make_event(
     body: Any = None,
     content_type: str = "application/json",
     scope: str | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A realistic REST proxy event, shaped as API Gateway sends it (stage `Prod`).
 
@@ -58,6 +60,7 @@ def make_event(
         "X-Forwarded-For": "203.0.113.7",
         "X-Forwarded-Port": "443",
         "X-Forwarded-Proto": "https",
+        **(extra_headers or {}),
     }
     text = None
     if body is not None:
@@ -163,8 +166,9 @@ SCOPES: dict[str, str] = {
 
 
 def cases() -> list[Case]:
-    """A valid request of every operation, and an invalid one where one is possible; every
-    request to a secured operation is authenticated (the gateway lets no other through)."""
+    """A valid request of every operation, a create with an Idempotency-Key, and an invalid
+    request where one is possible; every request to a secured operation is authenticated
+    (the gateway lets no other through)."""
     user = f"/users/{SEED_ID}"
     ids = {"id": SEED_ID}
     bad_ids = {"id": "not-a-uuid"}
@@ -205,7 +209,16 @@ def cases() -> list[Case]:
             "deleteUser", "DELETE", "/users/{id}", "/users/not-a-uuid", path_params=bad_ids
         ),
     }
+    keyed = event(
+        "createUser",
+        "POST",
+        "/users",
+        "/users",
+        body={"name": "Ada Lovelace", "email": "ada@example.com"},
+        extra_headers={"Idempotency-Key": IDEMPOTENCY_KEY},
+    )
     out = [Case(op, "valid", valid[op], OK_STATUSES[op]) for op in OPERATIONS]
+    out.append(Case("createUser", "keyed", keyed, OK_STATUSES["createUser"]))
     out += [
         Case(op, "invalid", invalid[op], INVALID_STATUSES) for op in OPERATIONS if op in invalid
     ]

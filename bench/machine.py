@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
-import subprocess
 from importlib import metadata
 from typing import Any
-
-from bench import config
 
 PACKAGES = (
     "boto3",
@@ -57,18 +54,6 @@ def versions() -> dict[str, str]:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
-    if config.SAM.exists():
-        try:
-            text = subprocess.run(
-                [str(config.SAM), "--version"],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            ).stdout
-            out["aws-sam-cli"] = text.strip().rsplit(" ", 1)[-1]
-        except (OSError, subprocess.TimeoutExpired):
-            out["aws-sam-cli"] = "unknown"
     return out
 
 

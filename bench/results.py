@@ -15,11 +15,14 @@ class ColdStart:
     variant: str
     operation: str
     process_ms: list[float] = field(default_factory=list)  # spawn -> first response (parent)
+    cpu_ms: list[float] = field(default_factory=list)  # the child's CPU, to the first response
     init_ms: list[float] = field(default_factory=list)  # import + first call (child)
+    import_ms: list[float] = field(default_factory=list)  # of which the handler's import
+    modules: int = 0  # modules loaded after the first call
     peak_rss_kb: list[int] = field(default_factory=list)
     status: int = 0
     boto3_imported: bool = False
-    dynamodb_calls: list[str] = field(default_factory=list)
+    dynamodb_calls: list[str] = field(default_factory=list)  # of the first (warm-up) start
     error: str | None = None
 
 
@@ -29,74 +32,45 @@ class Warm:
 
     variant: str
     operation: str
-    kind: str  # "valid" | "invalid"
+    kind: str  # "valid" | "invalid" | "keyed"
     us: list[float] = field(default_factory=list)
     calls_per_batch: int = 0
     status: int = 0
     error: str | None = None
-    lines: str = "on"  # the request log records "on" (as deployed) or "off" (dropped)
-
-
-@dataclass
-class LineCost:
-    """One piece of the per-request lines timed alone (bench.line_cost); us per round."""
-
-    name: str
-    us: list[float] = field(default_factory=list)
+    dynamodb_calls: list[str] = field(default_factory=list)  # one request's
 
 
 @dataclass
 class ProfileRow:
-    """One function of the log record's cProfile breakdown (own time)."""
+    """One function of a cProfile breakdown (own time)."""
 
     function: str
-    calls: float  # per record
+    calls: float  # per request
     share: float  # of the profiled time, 0..1
-
-
-@dataclass
-class ServerRun:
-    """One load level against one server; lists are indexed by round."""
-
-    server: str  # "ours" | "chalice"
-    endpoint: str  # "GET /hello", ...
-    concurrency: int
-    rps: list[float] = field(default_factory=list)
-    p50_ms: list[float] = field(default_factory=list)
-    p99_ms: list[float] = field(default_factory=list)
-    requests: int = 0
-    errors: int = 0
-    error: str | None = None
-    mode: str = "keep-alive"  # or "new connection": one TCP connection per request
 
 
 @dataclass
 class GeneratorRun:
     label: str  # "openapi.yaml" or "synthetic-50"
     operations: int
-    seconds: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # wall time per round
+    cpu_seconds: list[float] = field(default_factory=list)  # the child's user + system time
     error: str | None = None
+    commit: str = ""  # "" for this checkout, else the baseline commit timed alongside
+    # When the 500-operation spec misses its budget: where one run's time goes (cProfile,
+    # `calls` per run, `share` of the run's cumulative time).
+    profile: list[ProfileRow] = field(default_factory=list)
 
 
 @dataclass
-class TransactionCost:
-    """One way of creating a user (bench.transaction): its write capacity and time."""
+class Capacity:
+    """DynamoDB's consumed capacity for one request (ReturnConsumedCapacity, DynamoDB Local)."""
 
-    operation: str
-    wcu: float  # write capacity units per create, from DynamoDB's pricing rules
-    writes: str  # what it writes
-    us: list[float] = field(default_factory=list)  # per round: mean microseconds per call
-
-
-@dataclass
-class Package:
-    skipped: str | None = None  # the reason, when not measured
-    functions: int = 0
-    unzipped_bytes: int = 0  # one function's code directory
-    zipped_bytes: int = 0
-    files: int = 0
-    largest: list[tuple[str, int]] = field(default_factory=list)  # top-level entries, bytes
-    build_seconds: float = 0.0
+    request: str  # e.g. "createUser with Idempotency-Key"
+    status: int
+    read_units: float
+    write_units: float
+    calls: list[str] = field(default_factory=list)  # "Operation Table: RCU/WCU"
 
 
 @dataclass
@@ -106,12 +80,9 @@ class Results:
     settings: dict[str, Any] = field(default_factory=dict)
     cold: list[ColdStart] = field(default_factory=list)
     warm: list[Warm] = field(default_factory=list)
-    server: list[ServerRun] = field(default_factory=list)
+    profiles: dict[str, list[ProfileRow]] = field(default_factory=dict)
     generator: list[GeneratorRun] = field(default_factory=list)
-    package: Package = field(default_factory=Package)
-    transaction: list[TransactionCost] = field(default_factory=list)
-    line_costs: list[LineCost] = field(default_factory=list)
-    line_profile: list[ProfileRow] = field(default_factory=list)
+    capacity: list[Capacity] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # section -> reason
     notes: list[str] = field(default_factory=list)
     section_seconds: dict[str, float] = field(default_factory=dict)
@@ -121,33 +92,12 @@ class Results:
             (c for c in self.cold if c.variant == variant and c.operation == operation), None
         )
 
-    def warm_of(self, variant: str, operation: str, kind: str, lines: str = "on") -> Warm | None:
+    def warm_of(self, variant: str, operation: str, kind: str) -> Warm | None:
         return next(
             (
                 w
                 for w in self.warm
-                if w.variant == variant
-                and w.operation == operation
-                and w.kind == kind
-                and w.lines == lines
-            ),
-            None,
-        )
-
-    def line_cost_of(self, name: str) -> LineCost | None:
-        return next((c for c in self.line_costs if c.name == name), None)
-
-    def server_of(
-        self, server: str, endpoint: str, concurrency: int, mode: str = "keep-alive"
-    ) -> ServerRun | None:
-        return next(
-            (
-                s
-                for s in self.server
-                if s.server == server
-                and s.endpoint == endpoint
-                and s.concurrency == concurrency
-                and s.mode == mode
+                if w.variant == variant and w.operation == operation and w.kind == kind
             ),
             None,
         )
@@ -158,20 +108,24 @@ class Results:
     @classmethod
     def from_json(cls, text: str) -> Results:
         raw = json.loads(text)
-        package = raw.pop("package", {})
-        package["largest"] = [tuple(x) for x in package.get("largest", [])]
         return cls(
             quick=raw["quick"],
             machine=raw["machine"],
             settings=raw["settings"],
             cold=[ColdStart(**c) for c in raw["cold"]],
             warm=[Warm(**w) for w in raw["warm"]],
-            server=[ServerRun(**s) for s in raw["server"]],
-            generator=[GeneratorRun(**g) for g in raw["generator"]],
-            package=Package(**package),
-            transaction=[TransactionCost(**t) for t in raw.get("transaction", [])],
-            line_costs=[LineCost(**c) for c in raw.get("line_costs", [])],
-            line_profile=[ProfileRow(**r) for r in raw.get("line_profile", [])],
+            profiles={
+                key: [ProfileRow(**row) for row in rows]
+                for key, rows in raw.get("profiles", {}).items()
+            },
+            generator=[
+                GeneratorRun(
+                    **{k: v for k, v in g.items() if k != "profile"},
+                    profile=[ProfileRow(**row) for row in g.get("profile", [])],
+                )
+                for g in raw["generator"]
+            ],
+            capacity=[Capacity(**c) for c in raw.get("capacity", [])],
             skipped=raw["skipped"],
             notes=raw["notes"],
             section_seconds=raw["section_seconds"],

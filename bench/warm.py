@@ -1,29 +1,30 @@
-"""Warm per-request overhead: every variant in one process, DynamoDB stubbed identically,
-each with the request lines on (as deployed) and off, alternating.
+"""Warm per-request time: every variant in one process, on the same requests, alternating.
 
-Parent side `run()` starts `python -m bench.warm SETTINGS_JSON` (a fresh process
-with the same environment as the cold starts) and reads its JSON answer.
+Parent side `run()` starts `python -m bench.warm SETTINGS_JSON` (a fresh process with the
+same environment as the cold starts) and reads its JSON answer.
 
-In the child, every variant's table is the same in-memory `MemTable` (ours through
-`utils.dynamodb`'s per-process table cache), so what is timed is validation,
-coercion, routing, our helpers and response building. botocore's HTTP layer is
-patched too (`bench.fake_dynamodb`): if a variant still reached boto3, its calls
-would show up there and the run reports it as an error.
+In the child every variant reaches DynamoDB the same way ours does, through
+`users.store`'s tables, and every DynamoDB call of that one boto3 client is answered in
+memory (`bench.fake_dynamodb.register`): what is timed is routing, validation, the domain
+code, boto3's own work on each call, the request's log line and metrics line (Lambda's
+JSON log output, to /dev/null: bench.lambda_logging) and the response; no network.
 
-Lines on: Lambda's JSON log handler on the root logger at INFO (bench.lambda_logging),
-so every variant's request record is built, rendered and written (to /dev/null). Lines
-off: the root logger as Python starts it, so the record is dropped before it is made;
-the EMF line is still built and written. The difference is what the log record costs
-each variant; `bench.line_cost`'s pieces, timed in the same rounds, show it alone.
+Before timing, each variant answers each request once while it is watched: it must
+answer a status the request allows, make the same DynamoDB calls as ours, and write the
+same request line and metrics line (operation, caller, counters, ids), or the row is an
+error and its budgets are not evaluated. Then a cProfile of ours and of the bare handler
+on each request, for the report's "where the time goes".
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import importlib
+import io
 import json
-import os
+import logging
 import random
 import sys
 import time
@@ -31,58 +32,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import config, lambda_logging, line_cost
-from bench.alternatives.request_line import with_request_line
-from bench.events import LambdaContext, cases
-from bench.results import LineCost, ProfileRow, Warm
+from bench import config, fake_dynamodb, lambda_logging
+from bench.events import Case, LambdaContext, cases
+from bench.results import ProfileRow, Warm
 
 Handler = Callable[[Any, Any], Any]
 Log = Callable[[str], None]
+PROFILED_CALLS = 500
+PROFILE_ROWS = 12
+REQUEST_LOGGER = "generated.observability"
 
 
 @dataclass
 class WarmRun:
     warm: list[Warm]
     skipped: dict[str, str]  # what could not be measured, and why
-    line_costs: list[LineCost]
-    line_profile: list[ProfileRow]
-
-
-def _stub_dynamodb() -> Any:
-    import botocore.httpsession
-
-    from bench import fake_dynamodb
-    from bench.alternatives import bare, storage
-    from bench.alternatives.memtable import MemTable
-
-    fake_dynamodb.install(botocore.httpsession)
-    table = MemTable(os.environ.get("TABLE_NAME", "UsersTable"))
-    bare.TABLE = table
-    storage.set_table(table)
-    return table
-
-
-def _stub_ours(table: Any, modules: list[Any]) -> str | None:
-    """Hand our handlers the same MemTable; None, or why it could not be done."""
-    try:
-        helper = importlib.import_module("utils.dynamodb")
-    except ImportError as error:
-        return f"utils.dynamodb: {error}"
-    cache = getattr(helper, "_tables", None)
-    if isinstance(cache, dict):
-        cache[os.environ.get("TABLE_NAME", "UsersTable")] = table
-        return None
-    for module in modules:  # fallback: each handler module's own `get_table` name
-        if hasattr(module, "get_table"):
-            module.get_table = lambda *_a, **_k: table
-    return None
+    profiles: dict[str, list[ProfileRow]]  # "variant|operation|kind" -> top functions
 
 
 def load_handlers() -> tuple[dict[tuple[str, str], Handler], dict[str, str]]:
     handlers: dict[tuple[str, str], Handler] = {}
     errors: dict[str, str] = {}
-    table = _stub_dynamodb()
-    our_modules = []
     for op, ref in config.our_handlers().items():
         if isinstance(ref, str):
             errors[f"ours/{op}"] = ref
@@ -92,115 +62,158 @@ def load_handlers() -> tuple[dict[tuple[str, str], Handler], dict[str, str]]:
         except Exception as error:
             errors[f"ours/{op}"] = f"import {ref[0]}: {type(error).__name__}: {error}"
             continue
-        our_modules.append(module)
         handlers[(config.OURS, op)] = getattr(module, ref[1])
-    problem = _stub_ours(table, our_modules)
-    if problem:
-        errors["ours"] = problem
-    for name, _, module_name, attr in config.ALTERNATIVES:
-        if name not in config.WARM_VARIANTS:
-            continue
-        module = importlib.import_module(module_name)
-        # Issue 15's request line, by hand (ours write theirs in `guarded`).
-        wrapped = with_request_line(getattr(module, attr))
-        for op in ("hello", "listUsers", "createUser", "getUser", "updateUser", "deleteUser"):
-            handlers[(name, op)] = wrapped
+    for name, _, module_name in config.ALTERNATIVES:
+        handler = importlib.import_module(module_name).handler
+        for case in cases():
+            handlers[(name, case.operation_id)] = handler
+    # One boto3 client for every variant (the tables of users.store), answered in memory.
+    from users import store
+
+    fake_dynamodb.register(store.current().users.meta.client)
     return handlers, errors
 
 
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def job_of(handler: Handler, case: Case, context: Any) -> tuple[int, dict[str, Any]]:
+    """One call, watched: its status, and what it did that every variant must do alike:
+    its DynamoDB calls, its request line's fields and its metrics line's operation and
+    counters (with the status, errorCode and error metrics for the valid requests: on an
+    invalid one, the answer is each variant's own, Powertools' 422 for one)."""
+    watcher = _Records()
+    root = logging.getLogger()
+    root.addHandler(watcher)
+    calls = len(fake_dynamodb.CALLS)
+    stdout = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(stdout):
+            response = handler(copy.deepcopy(case.event), context)
+    finally:
+        root.removeHandler(watcher)
+    valid = case.kind != "invalid"
+    lines: list[dict[str, Any]] = []
+    for record in watcher.records:
+        if record.name != REQUEST_LOGGER:
+            lines.append({"unexpected record": record.name})
+            continue
+        fields = dict(record.__dict__)
+        line = {
+            "operationId": fields.get("operationId"),
+            "clientId": fields.get("clientId"),
+            "userId": "userId" in fields,
+        }
+        if valid:
+            line.update(status=fields.get("status"), errorCode=fields.get("errorCode"))
+        lines.append(line)
+    metrics = []
+    for text in stdout.getvalue().splitlines():
+        document = json.loads(text)
+        kept = {
+            key: value
+            for key, value in document.items()
+            if key not in ("_aws", "Timestamp", "Latency", "lambdaRequestId", "apiRequestId")
+            and (valid or key not in ("Errors4xx", "Errors5xx"))
+        }
+        metrics.append(kept)
+    job = {"calls": fake_dynamodb.CALLS[calls:], "lines": lines, "metrics": metrics}
+    return int(response["statusCode"]), job
+
+
 def _time_batch(handler: Handler, event: Any, context: Any, calls: int) -> float:
-    """Mean seconds per call over `calls` back-to-back calls."""
-    start = time.perf_counter()
+    """Mean CPU seconds per call over `calls` back-to-back calls. CPU time (this process's,
+    one thread) rather than wall time: nothing here waits, and on a machine shared with
+    other work the wall time also counts the time spent waiting for a core."""
+    start = time.process_time()
     for _ in range(calls):
         handler(event, context)
-    return (time.perf_counter() - start) / calls
+    return (time.process_time() - start) / calls
 
 
-LINES = ("on", "off")  # the request log records, as deployed / dropped
+def profile(handler: Handler, event: Any, context: Any) -> list[tuple[str, float, float]]:
+    """(function, calls per request, share of the profiled time) of the functions with the
+    most own time over PROFILED_CALLS requests (cProfile)."""
+    import cProfile
+    import pstats
+    from pathlib import Path
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(PROFILED_CALLS):
+        handler(event, context)
+    profiler.disable()
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    raw = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in raw.values()) or 1.0
+    rows = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:PROFILE_ROWS]
+    out = []
+    for (filename, _line, function), (_cc, calls, own, _cum, _callers) in rows:
+        where = "" if filename == "~" else f"{Path(filename).parent.name}/{Path(filename).name}:"
+        out.append((where + function, calls / PROFILED_CALLS, own / total))
+    return out
 
 
 def child(settings: dict[str, Any]) -> dict[str, Any]:
-    from bench import fake_dynamodb
-
     handlers, errors = load_handlers()
     context = LambdaContext()
     rng = random.Random(int(settings["seed"]))
     batch_seconds = float(settings["warm_batch_seconds"])
     rows: dict[str, dict[str, Any]] = {}
-    # (key, lines on?, handler, event); a group's members alternate within each round.
-    Entry = tuple[str, bool, Handler, Any]
-    groups: dict[tuple[str, str], list[Entry]] = {}
+    groups: dict[tuple[str, str], list[tuple[str, Handler, Any]]] = {}
+    profiles: dict[str, list[tuple[str, float, float]]] = {}
     for case in cases():
-        for variant in config.WARM_VARIANTS:
-            for lines in LINES:
-                key = f"{variant}|{case.operation_id}|{case.kind}|{lines}"
-                handler = handlers.get((variant, case.operation_id))
-                row: dict[str, Any] = {"us": [], "calls": 0, "status": 0, "error": None}
-                rows[key] = row
-                if handler is None:
-                    row["error"] = errors.get(f"{variant}/{case.operation_id}", "no handler")
-                    continue
-                lambda_logging.set_records(lines == "on")
-                event = copy.deepcopy(case.event)
-                try:
-                    response = handler(copy.deepcopy(event), context)
-                    row["status"] = int(response["statusCode"])
-                except Exception as error:
-                    row["error"] = f"{type(error).__name__}: {error}"
-                    continue
-                if row["status"] not in case.expected:
-                    body = str(response.get("body", ""))[:200]
-                    row["error"] = f"answered {row['status']} (expected {case.expected}): {body}"
-                    continue
-                # Calibrate: enough calls for a batch of about warm_batch_seconds.
-                per_call = _time_batch(handler, event, context, 3)
-                row["calls"] = max(3, int(batch_seconds / max(per_call, 1e-7)))
-                group = groups.setdefault((case.operation_id, case.kind), [])
-                group.append((key, lines == "on", handler, event))
-    if fake_dynamodb.CALLS:
-        errors["stub"] = (
-            f"DynamoDB was called through boto3 despite the stub: {fake_dynamodb.CALLS[:5]}"
-        )
-    costs: dict[str, dict[str, Any]] = {}
-    for name, call in line_cost.pieces().items():
-        records = line_cost.PIECES[name]
-        lambda_logging.set_records(records)
-
-        def piece(_event: Any, _context: Any, call: Callable[[], object] = call) -> object:
-            return call()
-
-        per_call = _time_batch(piece, None, None, 10)
-        costs[name] = {"us": [], "calls": max(10, int(batch_seconds / max(per_call, 1e-7)))}
-        groups.setdefault(("lines", "alone"), []).append((f"cost|{name}", records, piece, None))
+        ours_job: dict[str, Any] | None = None
+        for variant in config.VARIANTS:
+            key = f"{variant}|{case.operation_id}|{case.kind}"
+            handler = handlers.get((variant, case.operation_id))
+            row: dict[str, Any] = {"us": [], "calls": 0, "status": 0, "error": None, "job": {}}
+            rows[key] = row
+            if handler is None:
+                row["error"] = errors.get(f"{variant}/{case.operation_id}", "no handler")
+                continue
+            try:
+                row["status"], row["job"] = job_of(handler, case, context)
+            except Exception as error:
+                row["error"] = f"{type(error).__name__}: {error}"
+                continue
+            if row["status"] not in case.expected:
+                row["error"] = f"answered {row['status']} (expected {case.expected})"
+                continue
+            if variant == config.OURS:
+                ours_job = row["job"]
+            elif ours_job is not None and row["job"] != ours_job:
+                row["error"] = f"not ours' job: {row['job']} instead of {ours_job}"
+                continue
+            # Calibrate: enough calls for a batch of about warm_batch_seconds.
+            per_call = _time_batch(handler, case.event, context, 3)
+            row["calls"] = max(3, int(batch_seconds / max(per_call, 1e-7)))
+            groups.setdefault((case.operation_id, case.kind), []).append((key, handler, case.event))
+            if variant in (config.OURS, config.BARE) and settings.get("profile", True):
+                profiles[key] = profile(handler, case.event, context)
     for _ in range(int(settings["warm_rounds"])):
         order = list(groups)
         rng.shuffle(order)
         for group_key in order:
             members = list(groups[group_key])
             rng.shuffle(members)
-            for key, records, handler, event in members:
-                lambda_logging.set_records(records)
-                target = costs[key[5:]] if key.startswith("cost|") else rows[key]
+            for key, handler, event in members:
+                target = rows[key]
                 gc.collect()
                 target["us"].append(_time_batch(handler, event, context, target["calls"]) * 1e6)
-    lambda_logging.set_records(True)
-    profile = line_cost.profile_record()
-    if fake_dynamodb.CALLS and "stub" not in errors:
-        errors["stub"] = (
-            f"DynamoDB was called through boto3 despite the stub: {fake_dynamodb.CALLS[:5]}"
-        )
-    return {
-        "rows": rows,
-        "errors": errors,
-        "costs": {name: cost["us"] for name, cost in costs.items()},
-        "profile": profile,
-    }
+    return {"rows": rows, "errors": errors, "profiles": profiles}
 
 
 def run(settings: config.Settings, log: Log) -> WarmRun:
     log(
-        f"warm: {len(config.WARM_VARIANTS)} variants x {len(cases())} requests x lines "
-        f"on/off, {settings.warm_rounds} rounds"
+        f"warm: {len(config.VARIANTS)} variants x {len(cases())} requests, "
+        f"{settings.warm_rounds} rounds"
     )
     payload = json.dumps(
         {
@@ -212,7 +225,7 @@ def run(settings: config.Settings, log: Log) -> WarmRun:
     answer = json.loads(config.run_child("bench.warm", payload))
     out: list[Warm] = []
     for key, row in answer["rows"].items():
-        variant, operation, kind, lines = key.split("|")
+        variant, operation, kind = key.split("|")
         out.append(
             Warm(
                 variant=variant,
@@ -222,25 +235,22 @@ def run(settings: config.Settings, log: Log) -> WarmRun:
                 calls_per_batch=int(row["calls"]),
                 status=int(row["status"]),
                 error=row["error"],
-                lines=lines,
+                dynamodb_calls=[str(call) for call in row["job"].get("calls", [])],
             )
         )
     return WarmRun(
         warm=out,
         skipped={str(k): str(v) for k, v in answer["errors"].items()},
-        line_costs=[
-            LineCost(str(name), [float(x) for x in us]) for name, us in answer["costs"].items()
-        ],
-        line_profile=[
-            ProfileRow(str(function), float(calls), float(share))
-            for function, calls, share in answer["profile"]
-        ],
+        profiles={
+            key: [ProfileRow(str(f), float(c), float(s)) for f, c, s in rows]
+            for key, rows in answer["profiles"].items()
+        },
     )
 
 
 if __name__ == "__main__":
-    # Every variant runs with Lambda's log output (bench/lambda_logging.py): a request line
-    # costs what it costs deployed, and nothing the handlers print reaches this protocol.
+    # Lambda's log output (bench/lambda_logging.py): every variant's request line costs
+    # what it costs deployed, and nothing the handlers print reaches this protocol.
     undo = lambda_logging.install()
     try:
         answer = child(json.loads(sys.argv[1]))

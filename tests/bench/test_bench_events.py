@@ -50,11 +50,48 @@ _BENCH_EXTRA = all(importlib.util.find_spec(name) for name in ("chalice", "aws_l
 
 
 @pytest.mark.skipif(not _BENCH_EXTRA, reason="the bench extra is not installed (make bench)")
-def test_every_variant_answers_every_case_as_expected() -> None:
-    settings = {"seed": 1, "warm_rounds": 0, "warm_batch_seconds": 0.0001}
+def test_every_variant_does_ours_job_on_every_request() -> None:
+    """The warm child with no timed rounds: each variant answers each request as expected,
+    with the same DynamoDB calls and request lines as ours (else its row is an error)."""
+    settings = {"seed": 1, "warm_rounds": 0, "warm_batch_seconds": 0.0001, "profile": False}
     answer = json.loads(config.run_child("bench.warm", json.dumps(settings)))
     assert answer["errors"] == {}
     failed = {key: row["error"] for key, row in answer["rows"].items() if row["error"]}
     assert failed == {}
-    expected = len(cases()) * len(config.WARM_VARIANTS) * 2  # lines on and off
-    assert len(answer["rows"]) == expected
+    assert len(answer["rows"]) == len(cases()) * len(config.VARIANTS)
+    calls = {key: row["job"]["calls"] for key, row in answer["rows"].items()}
+    assert calls["bare|createUser|keyed"] == [
+        "PutItem IdempotencyTable",
+        "TransactWriteItems UsersTable,EmailsTable,IdempotencyTable",
+    ]
+    assert calls["chalice|deleteUser|valid"] == [
+        "GetItem UsersTable",
+        "TransactWriteItems UsersTable,EmailsTable",
+    ]
+    lines = answer["rows"]["powertools|createUser|valid"]["job"]["lines"]
+    assert lines == [
+        {
+            "operationId": "createUser",
+            "clientId": CLIENT_ID,
+            "userId": True,
+            "status": 201,
+            "errorCode": None,
+        }
+    ]
+
+
+def test_the_job_check_tells_a_different_job_apart() -> None:
+    """What `job_of` compares: a handler that skips the email claim's transaction makes
+    other calls and writes another metrics line than ours."""
+    from bench import fake_dynamodb, warm
+    from bench.events import LambdaContext
+
+    (case,) = [c for c in cases() if (c.operation_id, c.kind) == ("hello", "valid")]
+
+    def lazy(event: dict[str, object], context: object) -> dict[str, object]:
+        fake_dynamodb.respond("GetItem", {"TableName": "UsersTable", "Key": {}})
+        return {"statusCode": 200, "headers": {}, "body": "{}"}
+
+    status, job = warm.job_of(lazy, case, LambdaContext())
+    assert status == 200
+    assert job == {"calls": ["GetItem UsersTable"], "lines": [], "metrics": []}

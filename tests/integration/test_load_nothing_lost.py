@@ -1,7 +1,8 @@
 """Load with nothing lost (issue 14), the 10-second CI form: 8 concurrent clients mixing
 every users operation through `python -m codegen serve --dynamodb-endpoint` on Amazon
 DynamoDB Local, then a full scan that must equal what the clients were told exactly.
-The >= 30 s form with 8 and 32 clients and its report: `python -m bench.load`.
+The driver is tests/support/load_driver.py; `python -m bench.load` runs it longer, with
+8 and 32 clients, and reports its figures.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench.load import driver
+from tests.support import load_driver as driver
 from tests.support.credentials import auth_headers
 from tests.support.dynamodb_local import DynamoDBLocal, dynamodb_local
 from tests.support.servers import codegen_server

@@ -1,13 +1,9 @@
 """What a function's log stream holds: its log records as Lambda's JSON format renders
 them, and the Embedded Metric Format lines it writes.
 
-`LambdaJsonFormatter` (bench/lambda_logging.py, which the benchmark uses too) follows the
-Python runtime's formatter for `LogFormat: JSON` (aws-lambda-python-runtime-interface-
-client, awslambdaric/lambda_runtime_log_utils.py, `JsonFormatter.format`): timestamp,
-level, message, logger, requestId, the exception's type, message and stack when the
-record carries one, then every other attribute of the record that is not one of
-logging's own (the `extra=` fields) at the top level; keys whose value is None are
-dropped. Reproduced because that package needs Lambda's native runtime client to install.
+Records are rendered by `tests.support.lambda_format.LambdaJsonFormatter`, the Python
+runtime's formatter for `LogFormat: JSON` (the benchmark renders its handlers' records
+through the same one).
 """
 
 from __future__ import annotations
@@ -20,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bench.lambda_logging import LambdaJsonFormatter
+from tests.support.lambda_format import LambdaJsonFormatter
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""A load driver that knows what the store must hold afterwards ("nothing lost").
+"""A load driver that knows what the store must hold afterwards ("nothing lost"): a
+correctness check under load (tests/integration/test_load_nothing_lost.py; `python -m
+bench.load` runs it longer and reports its figures).
 
 N clients, each a thread with one keep-alive `http.client` connection, mix createUser
 (with an Idempotency-Key), getUser, updateUser, listUsers and deleteUser against the
