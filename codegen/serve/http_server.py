@@ -4,7 +4,7 @@ has already bound (so that a busy port is a one-line error before anything start
 Why cheroot rather than werkzeug's development server: answering a WSGI app that does
 nothing, on this 2-core machine with one keep-alive client, werkzeug's server (Python's
 `http.server`: headers parsed by the email package, a thread per connection) gives about
-710 requests/s and cheroot about 1540 (bench/speed-profile.md); the difference is about
+710 requests/s and cheroot about 1540 (docs/performance.md); the difference is about
 half a millisecond on every request. Idle keep-alive connections wait in cheroot's
 selector instead of holding a thread each. werkzeug's server stays for `--reload`, whose
 file watcher is werkzeug's.
