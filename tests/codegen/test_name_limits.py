@@ -9,6 +9,7 @@ validators still read every parameter by its name as written.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,50 @@ def test_a_bad_spec_is_one_line_and_exit_2(tmp_path: Path, document: str) -> Non
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_component_names_one_function_apart_and_dollar_in_a_set(tmp_path: Path) -> None:
+    """`Long` and `long` (AWS's specs) would be one fastjsonschema function; `[$a-z]+`
+    would become the bad escape `[\\Za-z]+`. Both render, and both check what they say."""
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Components", "version": "1.0"},
+        "paths": {
+            "/x": {
+                "post": {
+                    "operationId": "postX",
+                    "parameters": [
+                        {
+                            "name": "v",
+                            "in": "query",
+                            "schema": {"type": "string", "pattern": "^[$a-z]+$"},
+                        }
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "a": {"$ref": "#/components/schemas/Long"},
+                                        "b": {"$ref": "#/components/schemas/long"},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                    "responses": OK,
+                }
+            }
+        },
+        "components": {"schemas": {"Long": {"type": "integer"}, "long": {"type": "string"}}},
+    }
+    _render(tmp_path, document)
+    module = load_operations(tmp_path / "src", ["post_x"])["post_x"]
+    headers = {"Content-Type": "application/json"}
+    good = module.validate(event(query={"v": ["$ab"]}, headers=headers, body='{"a": 1, "b": "s"}'))
+    assert not isinstance(good, dict), good
+    bad = module.validate(event(query={"v": ["A"]}, headers=headers, body='{"a": "s", "b": 1}'))
+    assert isinstance(bad, dict) and bad["statusCode"] == 400
+    locations = {error["location"] for error in json.loads(bad["body"])["errors"]}
+    assert locations == {"query.v", "body.a", "body.b"}
