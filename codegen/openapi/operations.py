@@ -34,7 +34,9 @@ PRIMITIVE_TYPES = ("string", "integer", "number", "boolean")
 # The styles the generated validators implement, per location (OpenAPI defaults first).
 SUPPORTED_STYLES: Mapping[str, tuple[str, ...]] = {
     "path": ("simple",),
-    "query": ("form",),
+    # spaceDelimited / pipeDelimited (arrays, objects) and deepObject (objects): API Gateway
+    # passes their keys and values through raw; the generated validators decode them.
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
     "header": ("simple",),
 }
 DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
@@ -223,8 +225,14 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
             raise SpecError(
                 f"parameter {name!r}: arrays of {item_kind} cannot be rendered", pointer
             )
+    elif kind == "object" and location == "query":
+        _check_object_properties(name, resolve_schema(schema, components), components, pointer)
     elif kind not in (*PRIMITIVE_TYPES, None):
         raise SpecError(f"parameter {name!r}: type {kind} cannot be rendered", pointer)
+    if style == "deepObject" and kind != "object":
+        raise SpecError(f"parameter {name!r}: style deepObject is for objects", pointer)
+    if style in ("spaceDelimited", "pipeDelimited") and kind not in ("array", "object"):
+        raise SpecError(f"parameter {name!r}: style {style} is for arrays and objects", pointer)
     python_name = bounded_name(name)
     if not python_name:
         raise SpecError(f"parameter {name!r} has no letters or digits to name a field", pointer)
@@ -239,6 +247,20 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
         pointer=pointer,
         content_type=content_type,
     )
+
+
+def _check_object_properties(
+    name: str, schema: Mapping[str, Any], components: Any, pointer: str
+) -> None:
+    """An object in the query carries its properties as text: each must be a primitive."""
+    properties = schema.get("properties") or {}
+    for key, sub in properties.items() if isinstance(properties, Mapping) else ():
+        if simple_type(sub, components) not in (*PRIMITIVE_TYPES, None):
+            raise SpecError(
+                f"parameter {name!r}: property {key!r} of an object in the query must be a "
+                "string, number, integer or boolean",
+                pointer,
+            )
 
 
 def _content(name: str, spec: Mapping[str, Any], pointer: str) -> tuple[str | None, Any]:
