@@ -161,3 +161,36 @@ def test_styles_that_cannot_apply_are_one_line(
     with pytest.raises(SpecError) as raised:
         parse_api(spec)
     assert words in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_the_gateway_does_not_require_a_key_a_deep_object_never_sends(tmp_path: Path) -> None:
+    """API Gateway checks a required query parameter by its name; `color[R]=1` and `R=1`
+    carry no key `color`, so only the Lambda checks their presence."""
+    from codegen.render.cloudformation.apigw import definition_body
+
+    rows = [("deepObject", True), ("form", True), ("form", False)]
+    paths = {
+        f"/t{index}": {
+            "get": {
+                "operationId": f"t{index}",
+                "parameters": [
+                    {
+                        "name": "color",
+                        "in": "query",
+                        "required": True,
+                        "style": style,
+                        "explode": explode,
+                        "schema": COLOR_OBJECT,
+                    }
+                ],
+                "responses": {"204": {"description": "none"}},
+            }
+        }
+        for index, (style, explode) in enumerate(rows)
+    }
+    spec = tmp_path / "openapi.yaml"
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
+    body = definition_body(parse_api(spec))
+    required = [body["paths"][f"/t{i}"]["get"]["parameters"][0].get("required") for i in range(3)]
+    assert required == [None, None, True]
