@@ -1,13 +1,17 @@
 """A corpus of public OpenAPI 3.0 specs (tests/corpus/specs/, SOURCES.md): each renders,
-and its template passes aws-sam-translator and cfn-lint, the SAM file and the translated
-one. Run alone: `pytest tests/corpus` (about two minutes on 2 cores).
+its template passes aws-sam-translator and cfn-lint, the SAM file and the translated one,
+and `serve --mock` starts on it (bodies built from schemas, broken examples named).
+Run alone: `pytest tests/corpus` (two to four minutes on 2 shared cores).
 
 cfn-lint is most of the time (2-10 s a file), so the specs are checked in two worker
-processes at once, and each test reads its spec's result.
+processes at once, and each test reads its spec's result. A worker serves one spec and
+ends: the local server imports that spec's `generated` package, which must not stand in
+for the next spec's.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -46,12 +50,31 @@ def check(source: Path) -> list[str]:
             cfn = translate(template.read_text(encoding="utf-8"))
         except TranslationError as error:
             return [*problems, str(error)]
-        return [*problems, *cfn_lint_errors(write_json(cfn, root / "translated.json"))]
+        problems += cfn_lint_errors(write_json(cfn, root / "translated.json"))
+        return [*problems, *_mock_problems(root)]
+
+
+def _mock_problems(root: Path) -> list[str]:
+    """`serve --mock` starts, and says each thing it could not mock in one line."""
+    from codegen.serve import create_app
+    from codegen.serve.app import StartupError
+
+    try:
+        app = create_app(root, mock="all")
+    except StartupError as error:
+        return [f"serve --mock: {error}"]
+    try:
+        return [
+            f"banner line of several lines: {line!r}" for line in app.mock_banner if "\n" in line
+        ]
+    finally:
+        app.close()
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, list[str]]:
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=spawn, max_tasks_per_child=1) as pool:
         return dict(zip((s.stem for s in SPECS), pool.map(check, SPECS), strict=True))
 
 
