@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from codegen.openapi.errors import SpecError, join_pointer
-from codegen.openapi.naming import pascal_case, snake_case
+from codegen.openapi.naming import pascal_case, python_name
 from codegen.openapi.refs import follow_to_object
 
 CredentialKind = Literal["api_key", "basic", "bearer"]
@@ -61,7 +61,7 @@ class Credential:
     @property
     def python_name(self) -> str:
         """The module of its hand-written verification function: `authorizers.<this>`."""
-        return snake_case(self.scheme) or "scheme"
+        return python_name(self.scheme) or "scheme"
 
     @property
     def identity_source(self) -> str:
@@ -95,7 +95,7 @@ class LambdaAuthorizer:
             " and ".join(f"{c.credential.scheme} {' '.join(c.scopes)}".strip() for c in alt)
             for alt in self.alternatives
         )
-        return snake_case(words) or "authorizer"
+        return python_name(words) or "authorizer"
 
     @property
     def logical_id(self) -> str:

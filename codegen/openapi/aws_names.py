@@ -9,7 +9,7 @@ rather than from a renderer.
 from __future__ import annotations
 
 from codegen.openapi.model import Operation
-from codegen.openapi.naming import pascal_case, snake_case
+from codegen.openapi.naming import pascal_case, python_name
 
 EXTENSION_PREFIX = "x-amazon-apigateway-"
 ANY_METHOD = f"{EXTENSION_PREFIX}any-method"
@@ -34,5 +34,5 @@ def function_logical_id(operation: Operation | str) -> str:
     server knows): both go through the parser's naming, so they agree.
     """
     if isinstance(operation, str):
-        return f"{pascal_case(snake_case(operation))}Function"
+        return f"{pascal_case(python_name(operation))}Function"
     return f"{operation.class_name}Function"

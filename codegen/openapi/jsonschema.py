@@ -20,10 +20,12 @@ OpenAPI 3.0's dialect in a few ways this module bridges:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from codegen.openapi.errors import SpecError, escape_token, join_pointer, unescape_token
+from codegen.openapi.naming import short_hash
 from codegen.openapi.refs import follow_refs
 
 Direction = Literal["request", "response"]
@@ -69,6 +71,7 @@ class SchemaConverter:
         self._direction = direction
         self._hidden_flag = "readOnly" if direction == "request" else "writeOnly"
         self._wanted: set[str] = set()
+        self._keys = _definition_keys(components)
 
     def convert(self, schema: Any, pointer: str) -> dict[str, Any]:
         if not isinstance(schema, Mapping):
@@ -82,6 +85,8 @@ class SchemaConverter:
         for key in _PLAIN_KEYWORDS:
             if key in schema:
                 out[key] = schema[key]
+        if isinstance(out.get("pattern"), str):
+            out["pattern"] = escape_set_dollars(out["pattern"])
         if "required" in out and self._hidden_properties(schema):
             hidden = self._hidden_properties(schema)
             out["required"] = [name for name in out["required"] if name not in hidden]
@@ -100,7 +105,7 @@ class SchemaConverter:
             for name in pending:
                 pointer = join_pointer("/components/schemas", name)
                 done[name] = self.convert(self._components[name], pointer)
-        return dict(sorted(done.items()))
+        return dict(sorted((self._keys[name], schema) for name, schema in done.items()))
 
     def _definition_ref(self, ref: str, pointer: str) -> str:
         if not ref.startswith(_COMPONENT_PREFIX):
@@ -113,7 +118,8 @@ class SchemaConverter:
         if name not in self._components:
             raise SpecError(f"$ref {ref!r} does not resolve", pointer)
         self._wanted.add(name)
-        return _DEFINITION_PREFIX + escape_token(name) + (f"/{tail}" if tail else "")
+        key = self._keys[name]
+        return _DEFINITION_PREFIX + escape_token(key) + (f"/{tail}" if tail else "")
 
     def _convert_children(
         self, schema: Mapping[str, Any], out: dict[str, Any], pointer: str
@@ -174,6 +180,48 @@ class SchemaConverter:
         except SpecError:
             return {}
         return target if isinstance(target, Mapping) else {}
+
+
+def escape_set_dollars(pattern: str) -> str:
+    """`[$a-z]+` -> `[\\$a-z]+`: the same pattern, with each `$` inside a character set
+    escaped. fastjsonschema turns every unescaped `$` into `\\Z` for Python's `re`, inside
+    sets too, where `\\Z` is a bad escape (AWS's specs have `[$a-zA-Z0-9:_-]+`)."""
+    out: list[str] = []
+    in_set = escaped = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and not in_set:
+            in_set = True
+        elif char == "]" and in_set and pattern[index - 1] != "[":
+            in_set = False
+        elif char == "$" and in_set:
+            out.append("\\")
+        out.append(char)
+    return "".join(out)
+
+
+def _function_name(key: str) -> str:
+    """What fastjsonschema names the function of a definition after (its
+    `RefResolver.get_scope_name`: other characters become `_`, lower case, `_` stripped)."""
+    return re.sub(r"[^a-zA-Z0-9]", "_", key).lower().rstrip("_")
+
+
+def _definition_keys(components: Mapping[str, Any]) -> dict[str, str]:
+    """Component name -> its key under `definitions`: the name, unless another one gives
+    the same function name (`Long` and `long`, as in AWS's specs); then, past the first in
+    sorted order, the name and a stable hash, so both get a function of their own."""
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(components, key=str):
+        key = str(name)
+        if _function_name(key) in taken:
+            key = f"{key}-{short_hash(key)}"
+        taken.add(_function_name(key))
+        keys[str(name)] = key
+    return keys
 
 
 def _make_nullable(out: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any, cast
@@ -17,7 +18,14 @@ from codegen.openapi.model import (
     RequestBody,
     Response,
 )
-from codegen.openapi.naming import is_identifier, pascal_case, path_name, snake_case
+from codegen.openapi.naming import (
+    RESERVED_FIELDS,
+    disambiguated,
+    is_identifier,
+    pascal_case,
+    path_name,
+)
+from codegen.openapi.naming import python_name as bounded_name
 from codegen.openapi.refs import follow_to_object
 from codegen.openapi.security import parse_security
 from codegen.openapi.settings import parse_table_access
@@ -26,7 +34,9 @@ PRIMITIVE_TYPES = ("string", "integer", "number", "boolean")
 # The styles the generated validators implement, per location (OpenAPI defaults first).
 SUPPORTED_STYLES: Mapping[str, tuple[str, ...]] = {
     "path": ("simple",),
-    "query": ("form",),
+    # spaceDelimited / pipeDelimited (arrays, objects) and deepObject (objects): API Gateway
+    # passes their keys and values through raw; the generated validators decode them.
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
     "header": ("simple",),
 }
 DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
@@ -49,7 +59,7 @@ def parse_operation(
     operation = cast(Mapping[str, Any], raw)
     raw_id = operation.get("operationId")
     if raw_id is not None:
-        python_name = snake_case(str(raw_id))
+        python_name = bounded_name(str(raw_id))
         operation_id = str(raw_id)
     else:
         python_name = path_name(method, path)
@@ -62,13 +72,14 @@ def parse_operation(
     tags = tuple(str(tag) for tag in operation.get("tags", ()))
     components = document.get("components", {}).get("schemas", {})
     merged = {**path_parameters, **parameter_list(document, operation, pointer)}
-    parameters = tuple(
-        _parse_parameter(spec, where, components)
-        for (name, location), (spec, where) in merged.items()
-        if not (location == "header" and name.lower() in IGNORED_HEADERS)
+    parameters = _distinct_fields(
+        tuple(
+            _parse_parameter(spec, where, components)
+            for (name, location), (spec, where) in merged.items()
+            if not (location == "header" and name.lower() in IGNORED_HEADERS)
+        )
     )
     _check_path_template(path, parameters, pointer)
-    _check_parameter_names(parameters)
     return Operation(
         operation_id=operation_id,
         method=method.upper(),
@@ -92,10 +103,7 @@ def _handler(
 ) -> HandlerRef:
     raw = operation.get("x-handler")
     if raw is None:
-        # Convention: <first tag>.<operation>.handler, e.g. pets.list_pets.handler.
-        package = snake_case(tags[0]) if tags else ""
-        module = f"{package}.{python_name}" if package else python_name
-        return HandlerRef(module=module, function="handler")
+        return _default_handler(tags, python_name)
     where = join_pointer(pointer, "x-handler")
     parts = raw.split(".") if isinstance(raw, str) else []
     if len(parts) < 2 or not all(is_identifier(part) for part in parts):
@@ -107,6 +115,43 @@ def _handler(
     if parts[0] in RESERVED_PACKAGES:
         raise SpecError(f"x-handler {raw!r} is inside the generated package", where)
     return HandlerRef(module=".".join(parts[:-1]), function=parts[-1])
+
+
+def _default_handler(tags: tuple[str, ...], python_name: str) -> HandlerRef:
+    """Convention: <first tag>.<operation>.handler, e.g. pets.list_pets.handler."""
+    package = bounded_name(tags[0]) if tags else ""
+    module = f"{package}.{python_name}" if package else python_name
+    return HandlerRef(module=module, function="handler")
+
+
+def distinct_names(operations: list[Operation]) -> list[Operation]:
+    """The operations, each with a Python name and class name no other one has.
+
+    Two operationIds may give one name (`getA` and `get_a`). The first in spec order keeps
+    it, unless a later one is spelled exactly so (its operationId *is* the name); the
+    others get the name and a short hash of their operationId (`get_a_1b2c3d4e`), so each
+    is named the same whatever other operations the spec holds. A handler named by the
+    convention follows its operation's name; an `x-handler` stays as written.
+    """
+    owners: dict[str, Operation] = {}
+    for op in sorted(operations, key=lambda op: op.operation_id != op.python_name):
+        owners.setdefault(op.python_name, op)  # stable sort: exact spellings, then spec order
+    taken: set[str] = set()
+    result: list[Operation] = []
+    for op in operations:
+        name = op.python_name
+        if owners[name] is not op or name in taken or pascal_case(name) in taken:
+            name = disambiguated(name, f"{op.operation_id} {op.method} {op.path}")
+        taken.update((name, pascal_case(name)))
+        if name != op.python_name:
+            handler = op.handler
+            if handler == _default_handler(op.tags, op.python_name):
+                handler = _default_handler(op.tags, name)
+            op = dataclasses.replace(
+                op, python_name=name, class_name=pascal_case(name), handler=handler
+            )
+        result.append(op)
+    return result
 
 
 def check_unique(operations: list[Operation]) -> None:
@@ -180,9 +225,15 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
             raise SpecError(
                 f"parameter {name!r}: arrays of {item_kind} cannot be rendered", pointer
             )
+    elif kind == "object" and location == "query":
+        _check_object_properties(name, resolve_schema(schema, components), components, pointer)
     elif kind not in (*PRIMITIVE_TYPES, None):
         raise SpecError(f"parameter {name!r}: type {kind} cannot be rendered", pointer)
-    python_name = snake_case(name)
+    if style == "deepObject" and kind != "object":
+        raise SpecError(f"parameter {name!r}: style deepObject is for objects", pointer)
+    if style in ("spaceDelimited", "pipeDelimited") and kind not in ("array", "object"):
+        raise SpecError(f"parameter {name!r}: style {style} is for arrays and objects", pointer)
+    python_name = bounded_name(name)
     if not python_name:
         raise SpecError(f"parameter {name!r} has no letters or digits to name a field", pointer)
     return Parameter(
@@ -196,6 +247,20 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
         pointer=pointer,
         content_type=content_type,
     )
+
+
+def _check_object_properties(
+    name: str, schema: Mapping[str, Any], components: Any, pointer: str
+) -> None:
+    """An object in the query carries its properties as text: each must be a primitive."""
+    properties = schema.get("properties") or {}
+    for key, sub in properties.items() if isinstance(properties, Mapping) else ():
+        if simple_type(sub, components) not in (*PRIMITIVE_TYPES, None):
+            raise SpecError(
+                f"parameter {name!r}: property {key!r} of an object in the query must be a "
+                "string, number, integer or boolean",
+                pointer,
+            )
 
 
 def _content(name: str, spec: Mapping[str, Any], pointer: str) -> tuple[str | None, Any]:
@@ -234,16 +299,27 @@ def _check_path_template(path: str, parameters: tuple[Parameter, ...], pointer: 
         raise SpecError(f"path parameter {name!r} does not appear in {path}", pointer)
 
 
-def _check_parameter_names(parameters: tuple[Parameter, ...]) -> None:
-    seen: dict[str, Parameter] = {}
+def _distinct_fields(parameters: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    """The parameters, each with a field name no other one (nor the body) has.
+
+    `MaxResults` and `max_results` (query), or `max_results` and `max-results` (header),
+    give one field name. A parameter spelled exactly as the field keeps it; otherwise the
+    first in spec order does. The others get the name and a short hash of their location
+    and spec name (`max_results_5f1e0c2a`): deterministic, and each field still reads its
+    own parameter by its name as written.
+    """
+    owners: dict[str, Parameter] = {}
+    for parameter in sorted(parameters, key=lambda p: p.name != p.python_name):
+        owners.setdefault(parameter.python_name, parameter)  # stable sort: exact ones first
+    taken = set(RESERVED_FIELDS)
+    result: list[Parameter] = []
     for parameter in parameters:
-        other = seen.setdefault(parameter.python_name, parameter)
-        if parameter.python_name == "body" or other is not parameter:
-            raise SpecError(
-                f"parameter {parameter.name!r} ({parameter.location}) would be the field "
-                f"{parameter.python_name!r}, which is already taken",
-                parameter.pointer,
-            )
+        name = parameter.python_name
+        if owners[name] is not parameter or name in taken:
+            name = disambiguated(name, f"{parameter.location} {parameter.name}")
+        taken.add(name)
+        result.append(dataclasses.replace(parameter, python_name=name))
+    return tuple(result)
 
 
 # -- bodies and responses --------------------------------------------------------------

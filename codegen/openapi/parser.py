@@ -24,7 +24,12 @@ from codegen.openapi.errors import join_pointer
 from codegen.openapi.http import HTTP_METHODS
 from codegen.openapi.loader import load_document, validate_semantics
 from codegen.openapi.model import Api, Operation
-from codegen.openapi.operations import check_unique, parameter_list, parse_operation
+from codegen.openapi.operations import (
+    check_unique,
+    distinct_names,
+    parameter_list,
+    parse_operation,
+)
 from codegen.openapi.refs import follow_to_object
 from codegen.openapi.settings import (
     codegen_settings,
@@ -66,6 +71,7 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
                         table_ids,
                     )
                 )
+    operations = distinct_names(operations)
     check_unique(operations)
     clients = parse_clients(
         settings.get("clients"),

@@ -35,11 +35,14 @@ DEPLOYED_SERVER: Mapping[str, Any] = {
 _SPEC_URI = "urn:codegen-publish:spec"
 
 
-def published_document(document: Mapping[str, Any], spec_path: Path) -> dict[str, Any]:
+def published_document(
+    document: Mapping[str, Any], spec_path: Path, *, check: bool = True
+) -> dict[str, Any]:
     """The document client teams get, built from the spec as written (`Api.document`).
 
-    Raises `SpecError` (with the pointer) when the result is not valid OpenAPI 3.0 or an
-    example does not match its schema.
+    Raises `SpecError` (with the pointer) when the result is not valid OpenAPI 3.0 or, with
+    `check` (publish, diff, `serve --mock --strict-examples`), an example does not match
+    its schema. `serve --mock` checks them itself (`example_errors`) and goes on.
     """
     root = spec_path.resolve()
 
@@ -50,7 +53,8 @@ def published_document(document: Mapping[str, Any], spec_path: Path) -> dict[str
     result: dict[str, Any] = strip_private_extensions(bundled)
     result["servers"] = _servers(result.get("servers"))
     validate_openapi(result)
-    check_examples(result)
+    if check:
+        check_examples(result)
     return result
 
 
@@ -70,33 +74,57 @@ def check_examples(document: Mapping[str, Any]) -> None:
 
     Request examples use the write view (readOnly properties may be absent), response
     examples the read view; a schema's own `example` is checked against that schema.
+    The first that does not match is a `SpecError` naming its pointer.
     """
-    from jsonschema.exceptions import best_match
-    from openapi_schema_validator import (
-        OAS30ReadValidator,
-        OAS30Validator,
-        OAS30WriteValidator,
-        oas30_format_checker,
-    )
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT4
+    for error in example_errors(document):
+        raise error
 
-    registry: Registry[Any] = Registry().with_resource(
-        _SPEC_URI, Resource.from_contents(dict(document), default_specification=DRAFT4)
-    )
-    validators = {"read": OAS30ReadValidator, "write": OAS30WriteValidator, "any": OAS30Validator}
+
+def example_errors(document: Mapping[str, Any]) -> Iterator[SpecError]:
+    """One `SpecError` per example that does not match its schema (see `check_examples`)."""
+    checker = SchemaChecker(document)
     for example_pointer, schema_pointer, view, value in _examples(document):
+        message = checker.problem(value, schema_pointer, view)
+        if message is not None:
+            yield SpecError(f"example does not match its schema: {message}", example_pointer)
+
+
+class SchemaChecker:
+    """Values against the document's schemas (by pointer), as OpenAPI 3.0 reads them."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        from openapi_schema_validator import (
+            OAS30ReadValidator,
+            OAS30Validator,
+            OAS30WriteValidator,
+        )
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4
+
+        self._registry: Any = Registry().with_resource(
+            _SPEC_URI, Resource.from_contents(dict(document), default_specification=DRAFT4)
+        )
+        self._validators: dict[str, Any] = {
+            "read": OAS30ReadValidator,
+            "write": OAS30WriteValidator,
+            "any": OAS30Validator,
+        }
+
+    def problem(self, value: Any, schema_pointer: str, view: str = "read") -> str | None:
+        """Why `value` does not match the schema at `schema_pointer` (one line), or None."""
+        from jsonschema.exceptions import best_match
+        from openapi_schema_validator import oas30_format_checker
+
         schema = {"$ref": f"{_SPEC_URI}#{quote(schema_pointer, safe='/~')}"}
-        validator = validators[view](schema, registry=registry, format_checker=oas30_format_checker)
+        validator = self._validators[view](
+            schema, registry=self._registry, format_checker=oas30_format_checker
+        )
         error = best_match(validator.iter_errors(value))
-        if error is not None:
-            where = join_pointer("", *error.absolute_path)
-            message = " ".join(error.message.split())[:200]
-            raise SpecError(
-                f"example does not match its schema: {message}"
-                + (f" (at {where} in the example)" if where else ""),
-                example_pointer,
-            )
+        if error is None:
+            return None
+        where = join_pointer("", *error.absolute_path)
+        message = " ".join(error.message.split())[:200]
+        return message + (f" (at {where} in the example)" if where else "")
 
 
 def _examples(document: Mapping[str, Any]) -> Iterator[tuple[str, str, str, Any]]:

@@ -15,6 +15,7 @@ from codegen.openapi.model import (
     Table,
     TableAccess,
 )
+from codegen.openapi.naming import bounded
 from codegen.openapi.objects import checked_object
 
 DYNAMODB_ACTIONS = frozenset(
@@ -147,7 +148,9 @@ def parse_observability(settings: Mapping[str, Any], title: str) -> Observabilit
     default = "".join(
         word[:1].upper() + word[1:].lower() for word in re.findall(r"[A-Za-z0-9]+", title)
     )
-    namespace = spec.get("namespace", default or Observability.namespace)
+    # A CloudWatch namespace has at most 255 characters: a long title is cut, with a hash.
+    default = bounded(default, 255) if default else Observability.namespace
+    namespace = spec.get("namespace", default)
     if (
         not isinstance(namespace, str)
         or not _NAMESPACE.match(namespace)

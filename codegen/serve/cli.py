@@ -145,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
         const="stubs",
         help="mock only the operations whose handler is still the generated 501 stub",
     )
+    parser.add_argument(
+        "--strict-examples",
+        action="store_true",
+        help="with --mock/--mock-stubs: refuse to start on an example that breaks its schema "
+        "(as publish does) instead of naming it and mocking from the schema",
+    )
     # `codegen.publish.docs_page` for /docs, handed over by `main` (serve imports no publish).
     parser.set_defaults(docs_page=None)
     return parser
@@ -252,6 +258,7 @@ def app_for(args: argparse.Namespace, root: Path) -> LocalApi:
         dynamodb_endpoint=endpoint_from(args.dynamodb_endpoint),
         auth=auth_options(args),
         mock=args.mock,
+        strict_examples=args.strict_examples,
         spec_file=args.spec.name,
         docs_page=args.docs_page,
         chaos=None if args.chaos is None else chaos.Chaos(args.chaos),

@@ -224,7 +224,7 @@ def forget_modules_under(root: Path) -> None:
 
 
 @pytest.mark.slow
-def test_an_invalid_example_stops_the_mock_with_its_pointer(tmp_path: Path) -> None:
+def test_an_invalid_example_stops_the_strict_mock_with_its_pointer(tmp_path: Path) -> None:
     root = project_copy(tmp_path)
     spec = root / "openapi.yaml"
     text = spec.read_text()
@@ -232,7 +232,7 @@ def test_an_invalid_example_stops_the_mock_with_its_pointer(tmp_path: Path) -> N
     assert broken != text
     spec.write_text(broken)
     result = subprocess.run(
-        serve_command(free_port(), ["--spec", str(spec), "--mock"]),
+        serve_command(free_port(), ["--spec", str(spec), "--mock", "--strict-examples"]),
         cwd=ROOT,
         capture_output=True,
         text=True,

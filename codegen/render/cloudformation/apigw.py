@@ -350,10 +350,26 @@ def _parameters(
         if parameter.get("in") == "cookie":
             continue  # API Gateway has no cookie parameters; the Lambda checks them
         out = {key: parameter[key] for key in _PARAMETER_KEYS if key in parameter}
+        if _keys_of_its_own(parameter, refs):
+            # `color[R]=1` or `R=1`: no query key carries the parameter's own name, so the
+            # gateway cannot check that it is present; the Lambda does.
+            out.pop("required", None)
         if "schema" in parameter:
             out["schema"] = schemas.convert(parameter["schema"])
         result.append(out)
     return result
+
+
+def _keys_of_its_own(parameter: Mapping[str, Any], refs: Refs) -> bool:
+    """A query object sent as deepObject, or as form exploded (one key per property)."""
+    if parameter.get("in") != "query" or "schema" not in parameter:
+        return False
+    style = parameter.get("style", "form")
+    if style == "deepObject":
+        return True
+    schema = refs.resolve(parameter["schema"])
+    explode = parameter.get("explode", style == "form")
+    return style == "form" and explode is True and schema.get("type") == "object"
 
 
 def _request_body(

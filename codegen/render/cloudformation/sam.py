@@ -197,7 +197,7 @@ def build_template(api: Api) -> dict[str, Any]:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
-        "Description": f"{api.title} {api.version}",
+        "Description": clipped(f"{api.title} {api.version}", 1024),  # CloudFormation's limit
         "Parameters": _parameters(api) | monitoring["Parameters"],
         "Conditions": {
             RESERVED_CONCURRENCY_CONDITION: {
@@ -395,6 +395,11 @@ def _secret(secret: Secret) -> dict[str, Any]:
     return {"Type": "AWS::SecretsManager::Secret", "Properties": properties}
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut with an ellipsis where it is longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def _function(api: Api, operation: Operation | None) -> dict[str, Any]:
     """An operation's function; with None, what every function shares (authorizers')."""
     properties: dict[str, Any] = (
@@ -402,7 +407,8 @@ def _function(api: Api, operation: Operation | None) -> dict[str, Any]:
         if operation is None
         else {
             "Handler": operation.handler.dotted,
-            "Description": operation.summary or operation.operation_id,
+            # Lambda takes at most 256 characters (cfn-lint E3033); a summary may be longer.
+            "Description": clipped(operation.summary or operation.operation_id, 256),
         }
     )
     properties |= {

@@ -1,10 +1,19 @@
 """The documented answers of every operation, with their examples, from the published document.
 
 An answer is a documented response (status key, media type, headers) and its examples: the
-media type's `example`, its named `examples`, else its schema's own `example`. A response
-without content is answered with an empty body. Every example is checked against its schema
-first (`check_examples`, the same check `publish` makes); an invalid one is a `SpecError`
-naming its pointer.
+media type's `example`, its named `examples`, else its schema's own `example`, else a body
+built from its schema (`codegen.serve.mock.sample`, Prism's static order). A response
+without content is answered with an empty body. Every example and every built body is
+checked against its schema at start:
+
+- strict (`--strict-examples`, as `publish`): an invalid example is a `SpecError` naming its
+  pointer;
+- otherwise an example that breaks its own schema (common in public specs) is one warning
+  line naming its pointer, and a body built from the schema answers in its place, so a
+  client team still gets a valid mock of a spec it does not own.
+
+A schema no built body satisfies is one warning line naming the schema; that response
+cannot be mocked (an operation left with none is a `SpecError`).
 """
 
 from __future__ import annotations
@@ -16,8 +25,9 @@ from typing import Any
 
 from codegen.openapi.errors import SpecError, join_pointer
 from codegen.openapi.http import HTTP_METHODS
-from codegen.openapi.published import check_examples
+from codegen.openapi.published import SchemaChecker, check_examples, example_errors
 from codegen.openapi.refs import follow_refs, follow_to_object
+from codegen.serve.mock.sample import Sampler
 
 
 @dataclass(frozen=True)
@@ -116,9 +126,20 @@ def _status_of(key: str) -> int:
     return 200  # default
 
 
-def operation_answers(document: Mapping[str, Any]) -> dict[tuple[str, str], OperationAnswers]:
-    """(METHOD, path) -> its answers; `SpecError` for an invalid example or nothing to serve."""
-    check_examples(document)
+def operation_answers(
+    document: Mapping[str, Any], *, strict: bool = True, warnings: list[str] | None = None
+) -> dict[tuple[str, str], OperationAnswers]:
+    """(METHOD, path) -> its answers; `SpecError` for nothing to serve, or (strict) for an
+    invalid example. Not strict, each invalid example and each schema no built body
+    satisfies is one line appended to `warnings`."""
+    if strict:
+        check_examples(document)
+    bad = {} if strict else {e.pointer: str(e) for e in example_errors(document)}
+    lines = warnings if warnings is not None else []
+    lines.extend(
+        f"{message}; a body built from the schema answers instead" for message in bad.values()
+    )
+    builder = _Builder(document, frozenset(bad), lines)
     found: dict[tuple[str, str], OperationAnswers] = {}
     for path, item in (document.get("paths") or {}).items():
         for method, operation in item.items():
@@ -127,57 +148,114 @@ def operation_answers(document: Mapping[str, Any]) -> dict[tuple[str, str], Oper
             pointer = join_pointer("/paths", path, method)
             operation_id = str(operation.get("operationId") or f"{method.upper()} {path}")
             answers = {
-                str(key): _answer(
-                    document, str(key), response, join_pointer(pointer, "responses", key)
+                str(key): builder.answer(
+                    str(key), response, join_pointer(pointer, "responses", key)
                 )
                 for key, response in (operation.get("responses") or {}).items()
             }
             result = OperationAnswers(operation_id, answers)
             if result.first_answer(None) is None:
                 raise SpecError(
-                    f"{operation_id}: no response with an example to mock it with: "
-                    "add an `example` to its 2xx response",
+                    f"{operation_id}: no response with an example or a schema to mock it "
+                    "with: add an `example` or a `schema` to its 2xx response",
                     join_pointer(pointer, "responses"),
                 )
             found[(method.upper(), path)] = result
     return found
 
 
-def _answer(document: Mapping[str, Any], key: str, node: Any, pointer: str) -> Answer:
-    response, pointer = follow_to_object(document, node, pointer)
-    headers = tuple(
-        (name, value)
-        for name, header in (response.get("headers") or {}).items()
-        if (value := _header_example(document, header, join_pointer(pointer, "headers", name)))
-        is not None
-    )
-    content = response.get("content") or {}
-    if not content:
-        return Answer(key, None, (), headers)
-    media_type, media = next(iter(content.items()))
-    return Answer(key, str(media_type), _examples(document, media), headers)
+class _Builder:
+    """Answers of one document: examples that match their schema, else built bodies."""
 
+    def __init__(
+        self, document: Mapping[str, Any], bad: frozenset[str], warnings: list[str]
+    ) -> None:
+        self._document = document
+        self._bad = bad  # pointers of examples that break their schema
+        self._warnings = warnings
+        self._sampler = Sampler(document, "response", skip_examples=bad)
+        self._checker = SchemaChecker(document)
 
-def _examples(document: Mapping[str, Any], media: Mapping[str, Any]) -> tuple[Example, ...]:
-    if "example" in media:
-        return (Example(None, media["example"]),)
-    named = []
-    for name, node in (media.get("examples") or {}).items():
-        example, _ = follow_refs(document, node, "")
-        if isinstance(example, Mapping) and "value" in example:
-            named.append(Example(str(name), example["value"]))
-    if named:
-        return tuple(named)
-    schema, _ = follow_refs(document, media.get("schema"), "")
-    if isinstance(schema, Mapping) and "example" in schema:
-        return (Example(None, schema["example"]),)
-    return ()
+    def answer(self, key: str, node: Any, pointer: str) -> Answer:
+        response, pointer = follow_to_object(self._document, node, pointer)
+        headers = tuple(
+            (name, value)
+            for name, header in (response.get("headers") or {}).items()
+            if (value := self._header(header, join_pointer(pointer, "headers", name))) is not None
+        )
+        content = response.get("content") or {}
+        if not content:
+            return Answer(key, None, (), headers)
+        media_type, media = next(iter(content.items()))
+        where = join_pointer(pointer, "content", media_type)
+        examples = self._examples(media, where)
+        if not examples and isinstance(media, Mapping):
+            built = self._built(media.get("schema"), join_pointer(where, "schema"))
+            examples = () if built is None else (built,)
+        return Answer(key, str(media_type), examples, headers)
 
+    def _examples(self, media: Any, where: str) -> tuple[Example, ...]:
+        """The media type's examples that match its schema (each checked here: a named
+        example may be a `$ref` that `check_examples` does not follow)."""
+        if not isinstance(media, Mapping):
+            return ()
+        schema_pointer = join_pointer(where, "schema")
+        has_schema = "schema" in media
+        candidates: list[tuple[str, Example]] = []
+        if "example" in media:
+            candidates.append((join_pointer(where, "example"), Example(None, media["example"])))
+        else:
+            for name, node in (media.get("examples") or {}).items():
+                example, at = follow_refs(
+                    self._document, node, join_pointer(where, "examples", name)
+                )
+                if isinstance(example, Mapping) and "value" in example:
+                    candidates.append(
+                        (join_pointer(at, "value"), Example(str(name), example["value"]))
+                    )
+        if not candidates and has_schema:
+            schema, at = follow_refs(self._document, media.get("schema"), schema_pointer)
+            if isinstance(schema, Mapping) and "example" in schema:
+                candidates.append((join_pointer(at, "example"), Example(None, schema["example"])))
+        kept = []
+        for example_pointer, example in candidates:
+            if example_pointer in self._bad:
+                continue  # already reported
+            problem = self._checker.problem(example.value, schema_pointer) if has_schema else None
+            if problem is not None and example_pointer not in self._bad:
+                self._warnings.append(
+                    f"{example_pointer}: example does not match its schema: {problem}; a body "
+                    "built from the schema answers instead"
+                )
+                continue
+            kept.append(example)
+        return tuple(kept)
 
-def _header_example(document: Mapping[str, Any], node: Any, pointer: str) -> str | None:
-    header, _ = follow_to_object(document, node, pointer)
-    examples = _examples(document, header)
-    if not examples:
-        return None
-    value = examples[0].value
-    return value if isinstance(value, str) else json.dumps(value)
+    def _built(self, schema: Any, schema_pointer: str) -> Example | None:
+        if schema is None:
+            return None
+        try:
+            value = self._sampler.sample(schema, schema_pointer)
+        except SpecError as error:
+            self._warnings.append(f"{error}; that response cannot be mocked")
+            return None
+        problem = self._checker.problem(value, schema_pointer)
+        if problem is not None:
+            self._warnings.append(
+                f"{schema_pointer}: no body built from this schema matches it ({problem}); "
+                "that response cannot be mocked: add an example"
+            )
+            return None
+        return Example(None, value)
+
+    def _header(self, node: Any, pointer: str) -> str | None:
+        header, pointer = follow_to_object(self._document, node, pointer)
+        examples = self._examples(header, pointer)
+        if examples:
+            value = examples[0].value
+        else:
+            built = self._built(header.get("schema"), join_pointer(pointer, "schema"))
+            if built is None:
+                return None
+            value = built.value
+        return value if isinstance(value, str) else json.dumps(value)

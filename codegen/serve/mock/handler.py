@@ -89,11 +89,15 @@ class MockSetup:
     banner: tuple[str, ...]
 
 
-def build_mock(api: Api, root: Path, mode: str) -> MockSetup:
-    """The resolver for `mode` ("all" or "stubs"); `SpecError` for an invalid example."""
+def build_mock(api: Api, root: Path, mode: str, *, strict: bool = False) -> MockSetup:
+    """The resolver for `mode` ("all" or "stubs"). `SpecError` for an operation with
+    nothing to answer, and with `strict` for an invalid example; otherwise each invalid
+    example is a line of the banner and a body built from the schema answers instead."""
     operations = list(api.operations) if mode == "all" else stub_operations(api, root)
-    # The document client teams get, with every example checked against its schema.
-    answers = operation_answers(published_document(api.document, api.spec_path))
+    # The document client teams get; its examples checked against their schemas here.
+    warnings: list[str] = []
+    document = published_document(api.document, api.spec_path, check=strict)
+    answers = operation_answers(document, strict=strict, warnings=warnings)
     mock = MockHandler(
         answers,
         {f"{op.method} {op.path}": rendered.operation_module(op) for op in api.operations},
@@ -101,8 +105,9 @@ def build_mock(api: Api, root: Path, mode: str) -> MockSetup:
     names = ", ".join(op.operation_id for op in operations) or "none"
     scope = "every operation" if mode == "all" else f"stub handlers only ({names})"
     banner = (
-        f"Mock: {scope} answered from the spec's examples; "
+        f"Mock: {scope} answered from the spec's examples, else from their schemas; "
         "`Prefer: code=NNN` / `Prefer: example=NAME` pick the answer",
+        *(f"Mock: {line}" for line in warnings),
     )
     mocked = frozenset(op.handler.dotted for op in operations)
     return MockSetup(MockResolver(mocked, mock), banner)
