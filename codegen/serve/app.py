@@ -17,6 +17,7 @@ The app's own modules are never imported by name: only what the generator render
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,10 @@ def create_app(
 
         body = allow_prefer(body)
     definition = GatewayDefinition.from_body(body)
+    if mock is not None:
+        from codegen.serve.mock.stubs import stub_authorizers
+
+        auth = dataclasses.replace(auth or AuthOptions(), presence_only=stub_authorizers(api, root))
     try:
         authentication = build_auth(root, api, definition, auth)
     except (AuthSetupError, CredentialsError, JwksError) as error:

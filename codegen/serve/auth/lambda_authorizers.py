@@ -18,6 +18,12 @@ is bounded: an expired answer is dropped (when looked up, and in a sweep at most
 SWEEP_SECONDS), and beyond CACHE_ENTRIES the least recently used answer goes, so a client
 sending ever new credentials cannot grow the server's memory without end.
 
+With `serve --mock`, an authorizer whose verification functions are all still the generated
+stubs (which refuse everyone) is `presence_only`: like Stoplight Prism, the server checks
+only that a credential is where the spec says (401 without one) and lets the caller in, so
+that a client team can use a mock of a spec whose verification nobody has written yet.
+Filled-in authorizers, and the Cognito and API key checks, stay verified for real.
+
 A policy's actions and resources are matched with IAM's wildcards only: `*` (any run of
 characters) and `?` (any one character); every other character, `[` and `]` included, is
 itself (IAM User Guide, "IAM JSON policy elements: Resource").
@@ -80,6 +86,8 @@ class LambdaAuthorizers:
     resolver: HandlerResolver = field(default_factory=HandlerResolver)
     clock: Callable[[], float] = time.monotonic
     max_entries: int = CACHE_ENTRIES
+    # Authorizers that only check a credential is present (`serve --mock`, unfilled stubs).
+    presence_only: frozenset[str] = frozenset()
     # (authorizer, identity values) -> (expiry on `clock`, answer); least recently used first.
     _cache: OrderedDict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any]]] = field(
         default_factory=OrderedDict
@@ -108,6 +116,8 @@ class LambdaAuthorizers:
         )
         if not all(identity):
             raise _Refused("UNAUTHORIZED", 401, UNAUTHORIZED, "an identity source is missing")
+        if authorizer.name in self.presence_only:
+            return _presence_answer(authorizer, event)
         key = (authorizer.name, identity)
         if not authorizer.ttl:
             return self._invoke(authorizer, event, request_id)
@@ -172,6 +182,29 @@ class LambdaAuthorizers:
         )
         event = {key: request_event.get(key) for key in _EVENT_KEYS}
         return {"type": "REQUEST", "methodArn": method_arn, **event}
+
+
+PRESENCE_PRINCIPAL = "mock-caller"
+
+
+def _presence_answer(authorizer: LambdaAuthorizer, event: Mapping[str, Any]) -> dict[str, Any]:
+    """Allow when every credential of one alternative is present; else 401."""
+    for alternative in authorizer.alternatives:
+        if all(_identity_value(event, c.credential.identity_source) for c in alternative):
+            return {
+                "principalId": PRESENCE_PRINCIPAL,
+                "policyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Action": "execute-api:Invoke",
+                            "Effect": "Allow",
+                            "Resource": str(event["methodArn"]),
+                        }
+                    ],
+                },
+            }
+    raise _Refused("UNAUTHORIZED", 401, UNAUTHORIZED, "no credential where the spec says")
 
 
 def _identity_value(event: Mapping[str, Any], source: str) -> str | None:

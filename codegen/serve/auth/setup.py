@@ -45,6 +45,9 @@ class AuthOptions:
     jwks: str | None = None  # URL or file of a real pool's JWKS
     issuer: str | None = None  # that pool's issuer
     client_ids: tuple[str, ...] = ()  # accepted app clients (empty: any of the pool)
+    # `serve --mock`: Lambda authorizers still on their unfilled verification stubs check
+    # only that the credential is present (codegen.serve.mock.stubs.stub_authorizers).
+    presence_only: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -76,11 +79,20 @@ def build_auth(
 ) -> AuthSetup:
     options = options or AuthOptions()
     # Lambda authorizers run the project's own code: no local credentials involved.
-    custom = LambdaAuthorizers(definition, {a.name: a for a in api.authorizers})
+    custom = LambdaAuthorizers(
+        definition,
+        {a.name: a for a in api.authorizers},
+        presence_only=options.presence_only,
+    )
+    presence = [
+        f"  Lambda authorizer {name}: its verification is still the generated stub, so the "
+        "mock checks only that the credential is present (401 without it), as Prism does"
+        for name in sorted(options.presence_only)
+    ]
     if not any(s.api_key or s.authorizer for s in definition.security.values()):
         if options.jwks:
             raise AuthSetupError("--jwks given, but no operation of the spec requires a token")
-        return AuthSetup(Gatekeeper(definition, lambda_authorizers=custom))
+        return AuthSetup(Gatekeeper(definition, lambda_authorizers=custom), banner=presence)
     teams = client_teams(api)
     credentials = load_or_create(root, (team.name for team in teams))
     api_keys = ApiKeyRegistry({team.name: credentials.clients[team.name].api_key for team in teams})
@@ -128,7 +140,7 @@ def build_auth(
             "headers for a call: python -m codegen credentials",
         )
     gatekeeper = Gatekeeper(definition, verifier, api_keys, custom)
-    return AuthSetup(gatekeeper, credentials, banner, documents, endpoints)
+    return AuthSetup(gatekeeper, credentials, banner + presence, documents, endpoints)
 
 
 def _json_bytes(document: dict[str, Any]) -> bytes:
