@@ -44,8 +44,10 @@ ADMIN_CONFIG = Config(
 # The embedded server checks no signature, but botocore signs every request: these keep a
 # developer's real credentials out of it, and out of any call that might go astray.
 EMBEDDED_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "embedded-dynamodb",
-    "AWS_SECRET_ACCESS_KEY": "embedded-dynamodb",
+    # Letters only: DynamoDB Local refuses an access key id with anything else
+    # ("UnrecognizedClientException"), and a client made now may meet it later in the process.
+    "AWS_ACCESS_KEY_ID": "embeddeddynamodb",
+    "AWS_SECRET_ACCESS_KEY": "embeddeddynamodb",
     "AWS_SESSION_TOKEN": None,
     "AWS_PROFILE": None,
 }

@@ -25,8 +25,8 @@ Client = Any
 
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "embedded-dynamodb")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "embedded-dynamodb")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "embeddeddynamodb")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "embeddeddynamodb")
     embedded = EmbeddedDynamoDB()
     endpoint = embedded.start()
     try:

@@ -59,7 +59,7 @@ def test_embedded_tables_are_created_and_exported(storage: Storage) -> None:
     assert endpoint.startswith("http://127.0.0.1:") and endpoint != "http://127.0.0.1:9"
     assert storage.description == f"embedded moto at {endpoint} (us-east-1)"
     # Dummy credentials, never a developer's own, sign the handlers' calls.
-    assert os.environ["AWS_ACCESS_KEY_ID"] == "embedded-dynamodb"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "embeddeddynamodb"
     # The handlers' own boto3 calls (no endpoint argument) reach the embedded moto.
     client = boto3.client("dynamodb")
     assert client.list_tables()["TableNames"] == ["ThingsTable"]
