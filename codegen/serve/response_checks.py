@@ -4,8 +4,8 @@ The same conversion as the request validators (codegen/openapi/jsonschema.py: Op
 schema -> JSON Schema draft-04, `response` direction) compiled by fastjsonschema into
 Python functions, one per documented (operation, status, JSON media type), and the same
 format checks the Lambda uses (generated.validation.FORMATS). openapi-core, which this
-replaces on the request path (codegen/serve/validation.py stays as the describing
-fallback and the tests' oracle), spent about 40% of the local server's time per request
+replaces (tests/support/openapi_core_oracle.py keeps it as the tests' independent oracle),
+spent about 40% of the local server's time per request
 re-resolving the spec; these checks are dictionary lookups and a compiled function.
 
 What is checked, as openapi-core did: the status is documented (or `default`/`4XX`

@@ -1,5 +1,5 @@
 """The local server's compiled response checks (codegen/serve/response_checks.py): the
-same verdicts as openapi-core (codegen/serve/validation.py, the oracle), naming the field."""
+same verdicts as openapi-core (tests/support/openapi_core_oracle.py), naming the field."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from codegen.openapi.parser import parse_api
 from codegen.serve.proxy import ProxyResponse
 from codegen.serve.response_checks import CompiledResponseValidator
-from codegen.serve.validation import ResponseValidator
 from tests.serve.test_validation import ROOT, USER, answer
+from tests.support.openapi_core_oracle import ResponseValidator
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from codegen.serve.handlers import HandlerResolver
 from codegen.serve.local_gateway import LocalGateway
 from codegen.serve.proxy import ProxyResponse
 from codegen.serve.routing import RouteMatcher
-from codegen.serve.validation import ResponseValidator
 from tests.serve.fake_routes import DEFINITION, ROUTES
+from tests.support.openapi_core_oracle import ResponseValidator
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON = ("Content-Type", "application/json")

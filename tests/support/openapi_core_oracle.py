@@ -1,7 +1,7 @@
-"""Check each proxy response against the spec with openapi-core, naming the bad field.
-
-The deployed API Gateway does not validate responses; this is the local server's contract
-check, so a handler that drifts from openapi.yaml is caught while developing. The
+"""The tests' independent oracle: each proxy response checked against the spec with
+openapi-core, naming the bad field. The local server checks responses with code compiled
+from the spec (codegen/serve/response_checks.py); the tests hold its verdicts, and the
+generated request validators', to this one. The
 operation is known from routing, so openapi-core is given the path template directly
 (`path_pattern`) and a fixed server URL: it never re-matches paths or ports.
 """
