@@ -6,6 +6,7 @@ mocked operations' handlers are the mock, the others (with `--mock-stubs`) the r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,9 @@ def _proxy_response(runtime: Any, choice: Choice) -> dict[str, Any]:
     return {
         "statusCode": choice.status,
         "headers": {**runtime.CORS_HEADERS, "Content-Type": media_type, **headers},
-        "body": "" if body is None else str(body),
+        # A structured value under a media type that is not JSON (`application/jwt` with an
+        # object schema, say) has no other text form than JSON.
+        "body": "" if body is None else body if isinstance(body, str) else json.dumps(body),
     }
 
 
