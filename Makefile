@@ -11,6 +11,7 @@
 #   make check     generated files are current (python -m codegen check)
 #   make ci        install, check, lint, test: what .ci/run runs
 #   make bench     the performance budgets against the alternatives (python -m bench; not CI)
+#   make corpus-report  the public-spec corpus checked and fuzzed, docs/corpus.md rewritten
 #
 # Every tool lives inside the checkout, installed by this file:
 #   .venv/            the project and its `dev` extra (requirements/dev.lock, then the project
@@ -87,11 +88,11 @@ NPM_STAMP := node_modules/.installed
 # it is missing), resolved once.
 NPM = $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 
-.PHONY: help install install-python install-sam install-checkov install-opc install-node install-system \
+.PHONY: help corpus-report install install-python install-sam install-checkov install-opc install-node install-system \
 	lock upgrade generate check serve fuzz lint format test ci bench bench-quick bench-load clean distclean
 
 help:
-	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # --- install --------------------------------------------------------------------------------
 # The independent installs run in parallel (2 cores, mostly network and unpacking); the
@@ -230,6 +231,11 @@ serve: install
 # behind; the JUnit report in reports/fuzz-junit.xml (docs/fuzzing.md).
 fuzz: install
 	$(PY) -m codegen fuzz
+
+# The corpus of public specs: render, AWS tools, `serve --mock` fuzzed by schemathesis; the
+# table in docs/corpus.md rewritten (the same checks as `pytest tests/corpus`).
+corpus-report: install
+	$(PY) -m tests.corpus.report
 
 # Run all three even when one fails, then fail if any did.
 lint: install-python
