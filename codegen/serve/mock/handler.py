@@ -62,9 +62,18 @@ def _proxy_response(runtime: Any, choice: Choice) -> dict[str, Any]:
     headers = dict(choice.answer.headers)
     body = choice.example.value if choice.example is not None else None
     media_type = choice.answer.media_type
-    if media_type is None or media_type.split(";")[0].strip().endswith(JSON_SUFFIX):
+    if media_type is None or "*" in media_type:
+        # None: no content documented; a range (`*/*`, `application/*`) is no Content-Type
+        # a response can carry, and JSON is within it.
         response: dict[str, Any] = runtime.json_response(choice.status, body, headers)
         return response
+    if media_type.split(";")[0].strip().endswith(JSON_SUFFIX):
+        # `application/scim+json`, `application/problem+json`: JSON under the declared
+        # type, which is what the client reads the body by.
+        answer: dict[str, Any] = runtime.json_response(
+            choice.status, body, {"Content-Type": media_type, **headers}
+        )
+        return answer
     return {
         "statusCode": choice.status,
         "headers": {**runtime.CORS_HEADERS, "Content-Type": media_type, **headers},
