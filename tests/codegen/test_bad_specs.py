@@ -154,6 +154,17 @@ MUTATIONS: list[tuple[str, Callable[[Spec], None], str, str]] = [
         "invalid OpenAPI 3.0",
     ),
     (
+        # openapi-spec-validator's error for it made jsonschema's best_match crash
+        # ("'Unset' object has no attribute 'is_type'"): now the error, with where it is.
+        "default-breaks-its-schema",
+        _set(
+            ["components", "schemas", "Thing", "properties", "flag"],
+            {"type": "boolean", "default": "false"},
+        ),
+        "/components/schemas/Thing/properties/flag:",
+        "'false' is not of type 'boolean'",
+    ),
+    (
         "unresolvable-ref",
         _set(["components", "schemas", "Thing", "properties", "o"], {"$ref": "#/nope/X"}),
         "/components/schemas/Thing/properties/o/$ref",
