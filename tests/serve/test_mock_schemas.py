@@ -214,3 +214,12 @@ def test_serve_mock_starts_on_a_broken_example_and_answers_a_valid_body(tmp_path
     finally:
         app.close()
         forget_modules_under(root)
+
+
+def test_an_example_that_is_no_uri_breaks_format_uri() -> None:
+    # jsonschema checks `uri` only with rfc3986-validator installed (a dev dependency for
+    # this): rawg.io's spec has `"@image.jpg"` as the example of a `format: uri` string.
+    document = _document({"Link": {"type": "string", "format": "uri"}})
+    checker = SchemaChecker(document)
+    assert checker.problem("@image.jpg", "/components/schemas/Link") is not None
+    assert checker.problem("https://example.com/a.jpg", "/components/schemas/Link") is None
