@@ -56,6 +56,8 @@ class Parameter:
     # Declared with `content` (a JSON-encoded value, e.g. `?coordinates={"lat": 1}`): the
     # media type as written; `schema` is then that media type's schema.
     content_type: str | None = None
+    # `allowEmptyValue` (OpenAPI: query parameters only): `?name=` counts as not sent.
+    allow_empty_value: bool = False
 
 
 @dataclass(frozen=True)
