@@ -9,6 +9,7 @@ The rest of the spec renders, serves and publishes without them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from codegen.openapi.parser import parse_api
 from codegen.openapi.published import published_document
 from codegen.openapi.resource_paths import undeployable_reason
 from codegen.serve import LocalApi, create_app
-from tests.codegen.helpers import generate, run_codegen
+from tests.codegen.helpers import generate, generated_package, run_codegen
 from tests.support.aws_checks import parse_sam
 
 OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}}
@@ -125,11 +126,14 @@ def test_the_published_document_lacks_them(spec: Path) -> None:
 @pytest.fixture(scope="module")
 def served(spec: Path) -> Iterator[LocalApi]:
     generate(spec)
-    app = create_app(spec.parent, mock="all")
-    try:
-        yield app
-    finally:
-        app.close()
+    # Its own generated package, not the checkout's (create_app puts src/ on sys.path).
+    with generated_package(spec.parent / "src"):
+        app = create_app(spec.parent, mock="all")
+        try:
+            yield app
+        finally:
+            app.close()
+    sys.path[:] = [p for p in sys.path if not p.startswith(str(spec.parent))]
 
 
 def test_serve_says_so_and_publishes_the_rest(served: LocalApi) -> None:
