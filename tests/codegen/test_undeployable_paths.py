@@ -26,6 +26,7 @@ from codegen.openapi.parser import parse_api
 from codegen.openapi.published import published_document
 from codegen.openapi.resource_paths import undeployable_reason
 from codegen.serve import LocalApi, create_app
+from codegen.serve.cli import announce
 from tests.codegen.helpers import generate, generated_package, run_codegen
 from tests.support.aws_checks import parse_sam
 
@@ -136,9 +137,13 @@ def served(spec: Path) -> Iterator[LocalApi]:
     sys.path[:] = [p for p in sys.path if not p.startswith(str(spec.parent))]
 
 
-def test_serve_says_so_and_publishes_the_rest(served: LocalApi) -> None:
+def test_serve_says_so_and_publishes_the_rest(
+    served: LocalApi, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert len(served.warnings) == 6
     assert served.warnings[0].startswith("codegen: warning: /paths/~1{provider}.json/get: ")
+    announce(served, "http://127.0.0.1:3000")  # the start banner of `serve`
+    assert capsys.readouterr().err.splitlines() == list(served.warnings)
     assert {route.path for route in served.routes} == set(DEPLOYABLE)
     client = Client(served)
     published = client.get("/openapi.json").get_json()
