@@ -90,6 +90,8 @@ def _generate(spec: Path) -> int:
     from codegen.render.collect import render_all, write
 
     api = parse_api(spec)
+    for skipped in api.skipped:
+        print(skipped.warning, file=sys.stderr)
     for relative in write(api.root, render_all(api)):
         print(f"codegen: wrote {relative.as_posix()}")
     return EXIT_OK

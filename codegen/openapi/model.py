@@ -4,7 +4,8 @@
 (validators, stubs, routes, SAM template, local server, publisher) read only this
 model, never the raw YAML file again. `Api.document` is the spec as written
 (with its `$ref`s), kept for the renderers whose output *is* the document
-(API Gateway's DefinitionBody, the published spec).
+(API Gateway's DefinitionBody, the published spec); it lacks the paths of the
+operations API Gateway cannot deploy (`Api.skipped`), as `Api.operations` does.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Parameter:
     # Declared with `content` (a JSON-encoded value, e.g. `?coordinates={"lat": 1}`): the
     # media type as written; `schema` is then that media type's schema.
     content_type: str | None = None
+    # `allowEmptyValue` (OpenAPI: query parameters only): `?name=` counts as not sent.
+    allow_empty_value: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,28 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class SkippedOperation:
+    """An operation of the spec that the generated API leaves out, and why.
+
+    Its path is one API Gateway cannot build a resource for (`codegen.openapi.resource_paths`):
+    rendered, the whole template would fail to deploy.
+    """
+
+    method: str  # upper case
+    path: str
+    pointer: str  # e.g. /paths/~1{provider}.json/get
+    reason: str
+
+    @property
+    def warning(self) -> str:
+        """The one line `generate` and `serve` print for it on stderr."""
+        return " ".join(
+            f"codegen: warning: {self.pointer}: {self.method} {self.path} is left out of "
+            f"the API: {self.reason}".split()
+        )
+
+
+@dataclass(frozen=True)
 class KeyAttribute:
     name: str
     type: Literal["S", "N", "B"]
@@ -217,7 +242,8 @@ class Api:
     title: str
     version: str
     spec_path: Path  # the openapi.yaml that was read
-    document: JsonObject  # the spec as written, $refs intact
+    # The spec as written, $refs intact, less the paths of the skipped operations.
+    document: JsonObject
     operations: tuple[Operation, ...]
     tables: tuple[Table, ...] = field(default=())
     secrets: tuple[Secret, ...] = field(default=())
@@ -225,6 +251,8 @@ class Api:
         default=()
     )  # x-codegen.clients (codegen.openapi.client_teams)
     observability: Observability = field(default_factory=Observability)
+    # Operations left out: neither rendered, served, nor published (in spec order).
+    skipped: tuple[SkippedOperation, ...] = field(default=())
 
     @property
     def security_schemes(self) -> tuple[SecurityScheme, ...]:

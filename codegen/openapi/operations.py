@@ -246,6 +246,8 @@ def _parse_parameter(spec: Mapping[str, Any], pointer: str, components: Any) -> 
         python_name=python_name,
         pointer=pointer,
         content_type=content_type,
+        # "Valid only for query parameters" (OpenAPI 3.0.3): elsewhere it means nothing.
+        allow_empty_value=location == "query" and spec.get("allowEmptyValue") is True,
     )
 
 

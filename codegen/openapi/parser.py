@@ -7,7 +7,9 @@ the one validated, every security requirement is one API Gateway can enforce, an
 every DynamoDB table an operation uses is declared, and the root `x-codegen` holds
 only tables and secrets whose environment variables are distinct, and observability
 settings CloudWatch accepts. Any violation is a
-`SpecError` with the JSON pointer of the offending node.
+`SpecError` with the JSON pointer of the offending node. An operation on a path API
+Gateway cannot build a resource for is not an error: it is left out of the model
+(`Api.skipped`, `openapi/resource_paths.py`), unless no operation would be left.
 
 The parts: `openapi/operations.py` (operations, parameters, bodies, responses),
 `openapi/security.py` (security requirements and schemes), `openapi/settings.py` (the root
@@ -20,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from codegen.openapi.client_teams import parse_clients
-from codegen.openapi.errors import join_pointer
+from codegen.openapi.errors import SpecError, join_pointer
 from codegen.openapi.http import HTTP_METHODS
 from codegen.openapi.loader import load_document, validate_semantics
-from codegen.openapi.model import Api, Operation
+from codegen.openapi.model import Api, Operation, SkippedOperation
 from codegen.openapi.operations import (
     check_unique,
     distinct_names,
@@ -31,6 +33,7 @@ from codegen.openapi.operations import (
     parse_operation,
 )
 from codegen.openapi.refs import follow_to_object
+from codegen.openapi.resource_paths import undeployable_reason
 from codegen.openapi.settings import (
     codegen_settings,
     parse_observability,
@@ -54,9 +57,21 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
     secrets = parse_secrets(settings, tables)
     table_ids = {table.logical_id for table in tables}
     operations: list[Operation] = []
+    skipped: list[SkippedOperation] = []
+    undeployable: set[str] = set()
     for path, raw_item in document.get("paths", {}).items():
         item_pointer = join_pointer("/paths", path)
         item, _ = follow_to_object(document, raw_item, item_pointer)
+        reason = undeployable_reason(path)
+        if reason is not None:
+            # The reason is the path's: every operation of it is left out, unparsed.
+            undeployable.add(path)
+            skipped += (
+                SkippedOperation(method.upper(), path, join_pointer(item_pointer, method), reason)
+                for method in item
+                if method in HTTP_METHODS
+            )
+            continue
         path_parameters = parameter_list(document, item, item_pointer)
         for method, raw_operation in item.items():  # spec order, as ROUTES promises
             if method in HTTP_METHODS:
@@ -71,6 +86,16 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
                         table_ids,
                     )
                 )
+    if skipped and not operations:
+        first = skipped[0]
+        raise SpecError(
+            f"no operation is left to deploy: all {len(skipped)} are on paths API Gateway "
+            f"cannot build, e.g. {first.method} {first.path}: {first.reason}",
+            "/paths",
+        )
+    if undeployable:
+        paths = document["paths"]
+        document = {**document, "paths": {p: paths[p] for p in paths if p not in undeployable}}
     operations = distinct_names(operations)
     check_unique(operations)
     clients = parse_clients(
@@ -90,4 +115,5 @@ def build_api(document: dict[str, Any], spec_path: Path) -> Api:
         secrets=secrets,
         clients=clients,
         observability=parse_observability(settings, str(info.get("title", ""))),
+        skipped=tuple(skipped),
     )

@@ -90,6 +90,7 @@ class LocalApi:
         provided_secrets: tuple[str, ...] = (),
         auth_banner: tuple[str, ...] = (),
         mock_banner: tuple[str, ...] = (),
+        warnings: tuple[str, ...] = (),
     ) -> None:
         self.gateway = gateway
         self.storage = storage
@@ -100,6 +101,8 @@ class LocalApi:
         self.auth_banner = auth_banner
         # What `--mock` / `--mock-stubs` answer from examples, for the start banner.
         self.mock_banner = mock_banner
+        # The spec's operations left out of the API (`Api.skipped`), one line each, for stderr.
+        self.warnings = warnings
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.gateway(environ, start_response)
@@ -231,4 +234,5 @@ def create_app(
         provided_secrets,
         tuple(authentication.banner),
         mock_banner,
+        tuple(skipped.warning for skipped in api.skipped),
     )

@@ -221,6 +221,8 @@ def route_table(app: LocalApi) -> str:
 
 
 def announce(app: LocalApi, url: str) -> None:
+    for warning in app.warnings:
+        print(warning, file=sys.stderr, flush=True)
     print(route_table(app), flush=True)
     print(f"DynamoDB: {app.storage.description}", flush=True)
     secrets_line = local_secrets.describe(app.provided_secrets)

@@ -22,7 +22,7 @@ from codegen.openapi.jsonschema import resolve_schema, simple_type
 from codegen.openapi.model import Api, Operation, Parameter
 from codegen.openapi.refs import follow_to_object, resolve_pointer
 from codegen.render.python.compiled_checks import BODY_SLOT, RequestChecks, request_checks
-from codegen.render.templating import header, render
+from codegen.render.templating import header, py_literal, render
 
 GENERATED = Path("src/generated")
 OPERATIONS = GENERATED / "operations"
@@ -62,9 +62,11 @@ class ParameterView:
     kind: str  # the schema's type ("" when it has none; "json" for a `content` parameter)
     item_kind: str  # an array's item type
     required: bool
+    allow_empty: bool  # allowEmptyValue: an empty query value counts as not sent
     explode: bool
     parts: str  # the expression of an array's item texts (see _array_parts)
     reader: str  # an object's: the expression of its {name: text} (see _object_reader)
+    values: str  # a query parameter's: the expression of its values (see _query_values)
     property_kinds: dict[str, str]  # an object's declared properties and their types
     has_default: bool
     default: Any
@@ -206,9 +208,11 @@ def _parameter_view(p: Parameter, components: Any, checks: RequestChecks) -> Par
         kind=kind,
         item_kind=item_kind,
         required=p.required,
+        allow_empty=p.allow_empty_value,
         explode=p.explode,
         parts=_array_parts(p.location, p.explode, p.style),
         reader=_object_reader(p, resolved) if kind == "object" else "",
+        values=_query_values(p) if p.location == "query" else "",
         property_kinds={
             str(key): simple_type(sub, components) or "string"
             for key, sub in (resolved.get("properties") or {}).items()
@@ -238,13 +242,20 @@ def _array_parts(location: str, explode: bool, style: str = "form") -> str:
 def _object_reader(p: Parameter, resolved: Any) -> str:
     """The expression of a query object's {name: text} in `validate` (OpenAPI 3.0.3's
     style table: see generated.validation)."""
+    # allowEmptyValue: an empty property value (`color[R]=`, `R=`) counts as not sent too.
+    allow_empty = ", allow_empty=True" if p.allow_empty_value else ""
     if p.style == "deepObject":
-        return f"deep_object(query, multi, {p.name!r})"
+        return f"deep_object(query, multi, {p.name!r}{allow_empty})"
     if p.style == "form" and p.explode:
         names = tuple(str(key) for key in (resolved.get("properties") or {}))
-        return f"exploded_object(query, multi, {names!r})"
-    values = f"query_values(query, multi, {p.name!r})"
-    return f"delimited_object({values}, {_SEPARATORS[p.style]!r})"
+        return f"exploded_object(query, multi, {names!r}{allow_empty})"
+    return f"delimited_object({_query_values(p)}, {_SEPARATORS[p.style]!r})"
+
+
+def _query_values(p: Parameter) -> str:
+    """The expression of a query parameter's values in `validate` (None when not sent)."""
+    values = f"query_values(query, multi, {py_literal(p.name)})"
+    return f"without_empty({values})" if p.allow_empty_value else values
 
 
 _COERCIONS = {
@@ -278,6 +289,8 @@ def _validation_imports(
         kind = p.item_kind if p.kind == "array" else p.kind
         if kind in _COERCIONS:
             names.update({_COERCIONS[kind], "Invalid"})
+        if p.allow_empty and "without_empty(" in (p.reader if p.kind == "object" else p.values):
+            names.add("without_empty")
         if p.kind == "array" and p.parts.startswith("split_values("):
             names.add("split_values")
         if p.kind == "object":

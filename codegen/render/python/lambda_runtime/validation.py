@@ -253,6 +253,19 @@ def query_values(query: Mapping[str, Any] | None, multi: bool, name: str) -> lis
     return [raw] if isinstance(raw, str) else None
 
 
+def without_empty(values: list[str] | None) -> list[str] | None:
+    """The values that are not empty, or None when none is left: `allowEmptyValue`.
+
+    API Gateway passes `?year=` on as the value "" (OpenAPI 3.0.3: allowEmptyValue "sets
+    the ability to pass empty-valued parameters"). Such a parameter counts as not sent, its
+    default applies, and an empty array item (`?ids=&ids=2`) is dropped: "" is no value of
+    any type, and an empty array would be a value nobody sent.
+    """
+    if values is None:
+        return None
+    return [value for value in values if value] or None
+
+
 def header_values(event: Mapping[str, Any], names: frozenset[str]) -> dict[str, list[str]]:
     """The values of the headers called `names` (lower case), whatever case the event uses.
 
@@ -310,8 +323,13 @@ def split_values(raw: list[str], separator: str = ",") -> list[str]:
 # coerces each property to its declared type, and the compiled check does the rest.
 
 
-def deep_object(query: Mapping[str, Any] | None, multi: bool, name: str) -> dict[str, str] | None:
-    """`name[key]=value` pairs as {key: value}, or None when there is none."""
+def deep_object(
+    query: Mapping[str, Any] | None, multi: bool, name: str, allow_empty: bool = False
+) -> dict[str, str] | None:
+    """`name[key]=value` pairs as {key: value}, or None when there is none.
+
+    `allow_empty` (allowEmptyValue): a key whose values are all empty counts as not sent.
+    """
     if query is None:
         return None
     prefix = name + "["
@@ -319,6 +337,10 @@ def deep_object(query: Mapping[str, Any] | None, multi: bool, name: str) -> dict
     for key in query:
         if type(key) is str and key.startswith(prefix) and key.endswith("]"):
             values = query_values(query, multi, key) or []
+            if allow_empty:
+                values = without_empty(values) or []
+                if not values:
+                    continue
             if len(values) != 1:
                 raise Invalid(f"{key[len(prefix) : -1]} must be given once")
             found[key[len(prefix) : -1]] = values[0]
@@ -326,12 +348,17 @@ def deep_object(query: Mapping[str, Any] | None, multi: bool, name: str) -> dict
 
 
 def exploded_object(
-    query: Mapping[str, Any] | None, multi: bool, names: tuple[str, ...]
+    query: Mapping[str, Any] | None, multi: bool, names: tuple[str, ...], allow_empty: bool = False
 ) -> dict[str, str] | None:
-    """The declared properties given as query parameters of their own, or None."""
+    """The declared properties given as query parameters of their own, or None.
+
+    `allow_empty` (allowEmptyValue): a property whose values are all empty counts as not sent.
+    """
     found: dict[str, str] = {}
     for name in names:
         values = query_values(query, multi, name)
+        if allow_empty:
+            values = without_empty(values)
         if values is None:
             continue
         if len(values) != 1:
