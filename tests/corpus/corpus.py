@@ -74,7 +74,7 @@ def check(source: Path) -> SpecResult:
         except SpecError as error:
             return SpecResult(source.stem, total, 0, (f"codegen: {error}",))
         rendered = len(api.operations)
-        skipped = tuple(str(line) for line in getattr(api, "skipped", ()))
+        skipped = tuple(f"{op.method} {op.path}: {op.reason}" for op in api.skipped)
         if not rendered:
             return SpecResult(source.stem, total, 0, ("no operation rendered",), skipped=skipped)
         template = root / "template.yaml"
