@@ -502,11 +502,12 @@ def _declared(media_type: str, media_types: Collection[str]) -> str | None:
     if media_type in media_types:
         return media_type
     kind, _, subtype = media_type.partition("/")
-    plus = subtype.rfind("+")
-    candidates = (f"{kind}/*{subtype[plus:]}",) if plus >= 0 else ()
-    for candidate in (*candidates, kind + "/*", "*/*"):
-        if candidate in media_types:
-            return candidate
+    _, plus, suffix = subtype.rpartition("+")
+    ranges = [f"{kind}/*+{suffix}"] if plus else []
+    ranges += [f"{kind}/*", "*/*"]
+    for declared in ranges:
+        if declared in media_types:
+            return declared
     return None
 
 
