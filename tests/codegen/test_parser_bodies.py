@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from codegen.openapi.errors import SpecError
 from codegen.openapi.http import is_json_media_type
 from codegen.openapi.parser import build_api
 

@@ -142,8 +142,8 @@ def test_json_is_validated_and_xml_and_forms_are_bytes(
     refused = add_pet.validate(event(body="<pet/>", headers={"Content-Type": "text/xml"}))
     assert isinstance(refused, dict) and refused["statusCode"] == 415
     assert json.loads(refused["body"]) == {
-        "message": "Content-Type must be one of: application/json, application/x-www-form-urlencoded, "
-        "application/xml"
+        "message": "Content-Type must be one of: application/json, "
+        "application/x-www-form-urlencoded, application/xml"
     }
 
 

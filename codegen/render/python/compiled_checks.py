@@ -59,8 +59,8 @@ def request_checks(api: Api, op: Operation) -> RequestChecks:
     if body is not None:  # raw (non-JSON) media types: no check
         for media_type, slot in body_slots(body).items():
             if slot not in slots:
-                schema = body.json_schemas[media_type]
-                schema = converter.convert(schema, body.schema_pointer_of(media_type))
+                pointer = body.schema_pointer_of(media_type)
+                schema = converter.convert(body.json_schemas[media_type], pointer)
                 if schema:  # `{}`: any JSON document
                     slots[slot] = schema
     if not slots:
