@@ -174,9 +174,9 @@ def _body_view(body: RequestBody, components: Any, checks: RequestChecks) -> Bod
         for schema in body.json_schemas.values()
     }
     if "Any" in json_kinds:
-        body_type = "Any"  # `Any | bytes` would still be Any to mypy
-    else:
-        body_type = " | ".join([*json_kinds, *(("bytes",) if may_be_bytes else ())])
+        json_kinds = {"Any": None}  # an untyped schema: Any covers the others
+    # mypy keeps `Any | bytes` a union: a handler must still rule bytes out.
+    body_type = " | ".join([*json_kinds, *(("bytes",) if may_be_bytes else ())] or ["bytes"])
     if not body.required and body_type != "Any":
         body_type += " | None"
     if not json_types:
