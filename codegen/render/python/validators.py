@@ -90,6 +90,7 @@ class BodyView:
     may_be_bytes: bool  # any_body: can a request's body be bytes?
     # Each check of a JSON body and the bare media types it checks (ranges as written).
     checks: tuple[tuple[str, tuple[str, ...]], ...]
+    doc: str  # what the request class's `body` is, for its docstring
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,12 @@ def _body_view(body: RequestBody, components: Any, checks: RequestChecks) -> Bod
         reader = "json_body"  # the common case, kept as lean as it was
     else:
         reader = "any_body"
+    if not json_types:
+        doc = "the raw body (bytes)"
+    elif may_be_bytes:
+        doc = "the body: parsed JSON, or bytes under a media type that is not JSON"
+    else:
+        doc = "the parsed JSON body"
     grouped: dict[str, list[str]] = {}
     for bare in sorted(check_of):
         check = check_of[bare]
@@ -198,6 +205,7 @@ def _body_view(body: RequestBody, components: Any, checks: RequestChecks) -> Bod
         json_types=json_types,
         may_be_bytes=may_be_bytes,
         checks=tuple((check, tuple(types)) for check, types in grouped.items()),
+        doc=doc,
     )
 
 
