@@ -18,5 +18,17 @@ def bare_media_type(content_type: str | None) -> str:
 
 
 def is_json_media_type(media_type: str) -> bool:
-    """`application/json`, with or without parameters: what the generated validators accept."""
-    return bare_media_type(media_type) == JSON_MEDIA_TYPE
+    """A JSON media type, with or without parameters: what the generated validators parse.
+
+    `application/json`, the legacy `text/json` (.NET's Swashbuckle lists it), and any
+    `type/subtype+json`: RFC 6839 3.1 registers `+json` as the suffix of a media type whose
+    representation is JSON (`application/merge-patch+json`, `application/problem+json`),
+    so the range `application/*+json` is one too.
+    """
+    bare = bare_media_type(media_type)
+    return bare in (JSON_MEDIA_TYPE, "text/json") or bare.endswith("+json")
+
+
+def is_media_range(media_type: str) -> bool:
+    """`*/*`, `image/*`: a range of media types rather than one (RFC 9110 12.5.1)."""
+    return bare_media_type(media_type).endswith("/*")

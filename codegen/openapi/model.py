@@ -62,24 +62,29 @@ class Parameter:
 
 @dataclass(frozen=True)
 class RequestBody:
-    """A request body. The Lambda validates JSON only, so the model keeps two views.
+    """A request body, in the views its renderers need.
 
-    `content` holds what the generated validators check: the JSON schema, keyed
-    `application/json` whatever parameters the spec wrote (`application/json;
-    charset=utf-8`); it is empty when the spec offers no JSON media type. `media_types`
-    lists every media type the spec offers, as written (e.g. Petstore's JSON, XML and
-    form encodings), for the DefinitionBody and the docs.
+    `json_schemas` holds what the generated validators parse as JSON and check: for each
+    media type that takes JSON (see `is_json_media_type`, plus a range such as `*/*` with
+    an object or array schema), as written, its schema. Every other media type the spec
+    offers is passed to the handler as bytes. `content` holds what API Gateway models:
+    the schema of `application/json` alone, keyed `application/json` whatever parameters
+    the spec wrote (`application/json; charset=utf-8`), empty when the spec offers no
+    `application/json` (see `render/cloudformation/apigw.py` `_request_body`).
+    `media_types` lists every media type the spec offers, as written, in spec order.
     """
 
     required: bool
     content: Mapping[str, JsonObject]  # "application/json" -> OpenAPI schema as written
     pointer: str
     media_types: tuple[str, ...] = ()  # every media type offered, in spec order
-    json_media_type: str | None = None  # the JSON key as written, None when no JSON
+    json_media_type: str | None = None  # the application/json key as written, None: none
+    # media type as written -> OpenAPI schema, for each one the Lambda parses as JSON
+    json_schemas: Mapping[str, JsonObject] = field(default_factory=dict)
 
     @property
     def json_schema(self) -> JsonObject | None:
-        """The schema the Lambda validates the parsed JSON body against (None: no JSON)."""
+        """The schema of `application/json`, what API Gateway models (None: not offered)."""
         return self.content.get(JSON_MEDIA_TYPE)
 
     @property
@@ -87,7 +92,11 @@ class RequestBody:
         """JSON pointer of that schema in the spec, for messages."""
         if self.json_media_type is None:
             return None
-        return join_pointer(self.pointer, "content", self.json_media_type, "schema")
+        return self.schema_pointer_of(self.json_media_type)
+
+    def schema_pointer_of(self, media_type: str) -> str:
+        """JSON pointer of the schema of one of `json_schemas`, for messages."""
+        return join_pointer(self.pointer, "content", media_type, "schema")
 
 
 @dataclass(frozen=True)

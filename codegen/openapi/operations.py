@@ -8,7 +8,12 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from codegen.openapi.errors import SpecError, join_pointer
-from codegen.openapi.http import JSON_MEDIA_TYPE, is_json_media_type
+from codegen.openapi.http import (
+    JSON_MEDIA_TYPE,
+    bare_media_type,
+    is_json_media_type,
+    is_media_range,
+)
 from codegen.openapi.jsonschema import resolve_schema, simple_type
 from codegen.openapi.model import (
     HandlerRef,
@@ -330,11 +335,12 @@ def _distinct_fields(parameters: tuple[Parameter, ...]) -> tuple[Parameter, ...]
 def _request_body(
     document: dict[str, Any], operation: Mapping[str, Any], pointer: str
 ) -> RequestBody | None:
-    """The body, with the JSON schema the Lambda validates.
+    """The body, with the schemas the Lambda validates and the one API Gateway models.
 
-    A body may offer several media types (Petstore: JSON, XML and form encoding). The
-    generated validators parse JSON only and answer any other Content-Type with 415, so
-    the model keeps the JSON one for validation and lists every type as written.
+    A body may offer several media types (Petstore: JSON, XML and form encoding; .NET
+    specs: `application/json`, `text/json` and `application/*+json`). The generated
+    validators accept every one: a JSON one is parsed and checked against its own schema
+    (two JSON media types may differ), any other is passed to the handler as bytes.
     """
     if "requestBody" not in operation:
         return None
@@ -342,27 +348,35 @@ def _request_body(
         document, operation["requestBody"], join_pointer(pointer, "requestBody")
     )
     content = body.get("content", {})
+    components = document.get("components", {}).get("schemas", {})
     json_key: str | None = None
+    json_schemas: dict[str, Any] = {}
     for media_type, media in content.items():
-        if not is_json_media_type(media_type):
-            continue
-        if json_key is None:
+        schema = dict(media).get("schema", {})
+        if bare_media_type(str(media_type)) == JSON_MEDIA_TYPE and json_key is None:
             json_key = str(media_type)
-        elif dict(media).get("schema", {}) != dict(content[json_key]).get("schema", {}):
-            raise SpecError(
-                f"request body media types {json_key!r} and {media_type!r} have different "
-                "schemas; the generated validators read one JSON schema per body",
-                join_pointer(where, "content", media_type),
-            )
+        if _takes_json(str(media_type), schema, components):
+            json_schemas[str(media_type)] = schema
     return RequestBody(
         required=bool(body.get("required", False)),
-        content={}
-        if json_key is None
-        else {JSON_MEDIA_TYPE: dict(content[json_key]).get("schema", {})},
+        content={} if json_key is None else {JSON_MEDIA_TYPE: json_schemas[json_key]},
         pointer=where,
         media_types=tuple(str(media_type) for media_type in content),
         json_media_type=json_key,
+        json_schemas=json_schemas,
     )
+
+
+def _takes_json(media_type: str, schema: Any, components: Any) -> bool:
+    """Are JSON requests under this media type parsed and checked against its schema?
+
+    A JSON media type, yes. A range that takes JSON among others (`*/*`, `application/*`)
+    too when its schema describes an object or an array, which only a structured encoding
+    can carry: with a string schema (`format: binary`) or none, it stays bytes.
+    """
+    if is_json_media_type(media_type):
+        return True
+    return is_media_range(media_type) and simple_type(schema, components) in ("object", "array")
 
 
 def _responses(

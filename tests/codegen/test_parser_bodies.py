@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from codegen.openapi.errors import SpecError
 from codegen.openapi.http import is_json_media_type
 from codegen.openapi.parser import build_api
 
@@ -75,15 +74,44 @@ def test_two_json_spellings_with_one_schema_are_one_body() -> None:
     assert body.content == {"application/json": THING}
 
 
-def test_two_json_spellings_with_different_schemas_are_refused() -> None:
-    with pytest.raises(SpecError, match="different schemas") as raised:
-        body_of(
-            {
-                "application/json": {"schema": THING},
-                "application/json; charset=utf-8": {"schema": {"type": "array"}},
-            }
-        )
-    assert raised.value.pointer.endswith("/content/application~1json; charset=utf-8")
+def test_json_media_types_with_different_schemas_each_keep_theirs() -> None:
+    body = body_of(
+        {
+            "application/json": {"schema": THING},
+            "application/json; charset=utf-8": {"schema": {"type": "array"}},
+            "application/merge-patch+json": {"schema": {"type": "object"}},
+            "application/xml": {"schema": THING},
+        }
+    )
+    assert body.json_schemas == {
+        "application/json": THING,
+        "application/json; charset=utf-8": {"type": "array"},
+        "application/merge-patch+json": {"type": "object"},
+    }
+    assert body.content == {"application/json": THING}  # API Gateway's: the first spelling
+
+
+def test_json_without_application_json_has_nothing_for_api_gateway() -> None:
+    body = body_of({"text/json": {"schema": THING}, "application/*+json": {"schema": THING}})
+    assert body.json_schemas == {"text/json": THING, "application/*+json": THING}
+    assert body.content == {} and body.json_schema is None and body.schema_pointer is None
+    assert body.schema_pointer_of("text/json").endswith("/content/text~1json/schema")
+
+
+@pytest.mark.parametrize(
+    ("schema", "takes_json"),
+    [
+        ({"type": "object"}, True),
+        ({"type": "array"}, True),
+        ({"type": "string"}, False),
+        ({}, False),
+    ],
+)
+def test_a_range_takes_json_when_its_schema_is_structured(
+    schema: dict[str, Any], takes_json: bool
+) -> None:
+    body = body_of({"*/*": {"schema": schema}, "image/*": {"schema": schema}})
+    assert list(body.json_schemas) == (["*/*", "image/*"] if takes_json else [])
 
 
 def test_a_body_without_json_has_no_schema_to_validate() -> None:
@@ -98,9 +126,13 @@ def test_a_body_without_json_has_no_schema_to_validate() -> None:
     [
         ("application/json", True),
         ("Application/JSON; charset=utf-8", True),
-        ("application/merge-patch+json", False),  # the validators compare exactly
+        ("application/merge-patch+json", True),  # RFC 6839 structured suffix
+        ("application/*+json", True),  # a range of them
         ("application/xml", False),
-        ("text/json", False),
+        ("text/json", True),  # legacy, but .NET's Swashbuckle lists it
+        ("application/jsonl", False),
+        ("application/json-seq", False),
+        ("*/*", False),
     ],
 )
 def test_is_json_media_type(media_type: str, expected: bool) -> None:

@@ -125,7 +125,7 @@ def test_everything_is_generated_and_check_finds_it_current(project: Path) -> No
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_json_is_validated_and_other_media_types_are_415(
+def test_json_is_validated_and_xml_and_forms_are_bytes(
     operations: dict[str, ModuleType],
 ) -> None:
     add_pet = operations["add_pet"]
@@ -137,8 +137,14 @@ def test_json_is_validated_and_other_media_types_are_415(
     )
     assert isinstance(missing, dict) and missing["statusCode"] == 400
     for media_type in ("application/xml", "application/x-www-form-urlencoded"):
-        refused = add_pet.validate(event(body="<pet/>", headers={"Content-Type": media_type}))
-        assert isinstance(refused, dict) and refused["statusCode"] == 415, media_type
+        other = add_pet.validate(event(body="<pet/>", headers={"Content-Type": media_type}))
+        assert not isinstance(other, dict) and other.body == b"<pet/>", media_type
+    refused = add_pet.validate(event(body="<pet/>", headers={"Content-Type": "text/xml"}))
+    assert isinstance(refused, dict) and refused["statusCode"] == 415
+    assert json.loads(refused["body"]) == {
+        "message": "Content-Type must be one of: application/json, "
+        "application/x-www-form-urlencoded, application/xml"
+    }
 
 
 def test_without_its_path_parameter_a_request_gets_the_declared_404(

@@ -375,13 +375,17 @@ def _keys_of_its_own(parameter: Mapping[str, Any], refs: Refs) -> bool:
 def _request_body(
     body: RequestBody, description: Any, schemas: ModelSchemas
 ) -> dict[str, Any] | None:
-    """What API Gateway can model of a body: its JSON schema, nothing else.
+    """What API Gateway can model of a body: its `application/json` schema, nothing else.
 
     Models are JSON Schema and are chosen by media type, so the JSON one is keyed
     `application/json` (parameters dropped) and the others (XML, forms, bytes) are left
     out: a media type listed without a schema could get API Gateway's `Empty` model and
-    have a non-JSON body rejected as invalid JSON, where the Lambda answers 415. None
-    when the body offers no JSON at all.
+    have a non-JSON body rejected as invalid JSON, where the Lambda hands it over as bytes.
+    Other JSON media types (`text/json`, `application/merge-patch+json`) are left to the
+    Lambda too, which checks each against its own schema: a request without Content-Type
+    counts as application/json for API Gateway, so modelling `application/json` with the
+    schema of a body that does not offer it would validate requests the Lambda refuses
+    (415). None when the body offers no `application/json`.
     """
     if body.json_schema is None:
         return None

@@ -20,7 +20,7 @@ import fastjsonschema
 
 from codegen.openapi.errors import SpecError, escape_token, join_pointer
 from codegen.openapi.jsonschema import DRAFT_04, SchemaConverter, simple_type
-from codegen.openapi.model import Api, Operation
+from codegen.openapi.model import Api, Operation, RequestBody
 
 CHECK_FUNCTION = "_check"
 ROOT_FUNCTION = "validate"  # fastjsonschema's name for the check of the whole document
@@ -55,15 +55,35 @@ def request_checks(api: Api, op: Operation) -> RequestChecks:
         schema = converter.convert(p.schema, join_pointer(p.pointer, "schema"))
         if not _implied_by_coercion(schema, simple_type(p.schema, api.component_schemas())):
             slots[p.python_name] = schema
-    body_schema = op.request_body.json_schema if op.request_body is not None else None
-    body_pointer = op.request_body.schema_pointer if op.request_body is not None else None
-    if body_schema is not None and body_pointer is not None:  # raw (non-JSON) bodies: no check
-        schema = converter.convert(body_schema, body_pointer)
-        if schema:  # `{}`: any JSON document
-            slots[BODY_SLOT] = schema
+    body = op.request_body
+    if body is not None:  # raw (non-JSON) media types: no check
+        for media_type, slot in body_slots(body).items():
+            if slot not in slots:
+                pointer = body.schema_pointer_of(media_type)
+                schema = converter.convert(body.json_schemas[media_type], pointer)
+                if schema:  # `{}`: any JSON document
+                    slots[slot] = schema
     if not slots:
         return RequestChecks("", {})
     return compile_checks(slots, converter.definitions(), op.pointer)
+
+
+def body_slots(body: RequestBody) -> dict[str, str]:
+    """The slot of the check of each media type the body takes as JSON (as written).
+
+    One slot per distinct schema, in spec order: `body` (`_check_body`) for the first,
+    `body 2`, `body 3`... (`_check_body_2`) for others, so JSON media types sharing a
+    schema (`application/json`, `text/json`) share its check. A space cannot be in a
+    parameter's python_name, so these never meet a parameter's slot.
+    """
+    slots: dict[str, str] = {}
+    distinct: list[Any] = []
+    for media_type, schema in body.json_schemas.items():
+        if schema not in distinct:
+            distinct.append(schema)
+        index = distinct.index(schema)
+        slots[media_type] = BODY_SLOT if index == 0 else f"{BODY_SLOT} {index + 1}"
+    return slots
 
 
 def _implied_by_coercion(schema: dict[str, Any], kind: str | None) -> bool:
@@ -87,7 +107,7 @@ def compile_checks(
         if set(schema) == {"$ref"}:
             properties[slot] = schema
             continue
-        key = f"x-request-{slot}"
+        key = f"x-request-{slot.replace(' ', '-')}"  # a space has no place in a $ref
         while key in definitions:
             key += "-"
         definitions[key] = schema
@@ -112,7 +132,9 @@ def compile_checks(
 
 
 def _slot_function(slot: str) -> str:
-    return f"{CHECK_FUNCTION}_body" if slot == BODY_SLOT else f"{CHECK_FUNCTION}_parameter_{slot}"
+    if slot == BODY_SLOT or slot.startswith(BODY_SLOT + " "):
+        return f"{CHECK_FUNCTION}_{slot.replace(' ', '_')}"  # _check_body, _check_body_2
+    return f"{CHECK_FUNCTION}_parameter_{slot}"
 
 
 class _CompileError(Exception):

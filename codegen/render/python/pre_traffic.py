@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.openapi.aws_names import STAGE_NAME, function_logical_id
-from codegen.openapi.http import is_json_media_type
+from codegen.openapi.http import JSON_MEDIA_TYPE, bare_media_type
 from codegen.openapi.jsonschema import SchemaConverter, resolve_schema
 from codegen.openapi.model import Api, Operation, Parameter
 from codegen.openapi.refs import resolve_pointer
@@ -130,8 +130,9 @@ def _cases_module(api: Api, operations: list[Operation]) -> str:
 
 
 def _json_schema(content: Any) -> Any:
+    """The schema of `application/json`: what the generated responses are sent as."""
     for media_type, schema in content.items():
-        if is_json_media_type(media_type):
+        if bare_media_type(media_type) == JSON_MEDIA_TYPE:
             return schema
     return None
 

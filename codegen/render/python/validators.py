@@ -17,11 +17,16 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from codegen.openapi.http import bare_media_type
+from codegen.openapi.http import (
+    JSON_MEDIA_TYPE,
+    bare_media_type,
+    is_json_media_type,
+    is_media_range,
+)
 from codegen.openapi.jsonschema import resolve_schema, simple_type
-from codegen.openapi.model import Api, Operation, Parameter
+from codegen.openapi.model import Api, Operation, Parameter, RequestBody
 from codegen.openapi.refs import follow_to_object, resolve_pointer
-from codegen.render.python.compiled_checks import BODY_SLOT, RequestChecks, request_checks
+from codegen.render.python.compiled_checks import RequestChecks, body_slots, request_checks
 from codegen.render.templating import header, py_literal, render
 
 GENERATED = Path("src/generated")
@@ -79,9 +84,15 @@ class BodyView:
 
     required: bool
     type: str
-    json: bool
-    media_types: tuple[str, ...]  # the bare media types a raw body may be sent as
-    check: str | None
+    # generated.validation's reader: json_body (application/json only), raw_body (no
+    # JSON: bytes), any_body (anything else: JSON or bytes by the request's media type)
+    reader: str
+    media_types: tuple[str, ...]  # the bare media types it may be sent as, sorted
+    json_types: frozenset[str]  # those of media_types under which JSON is parsed
+    may_be_bytes: bool  # any_body: can a request's body be bytes?
+    # Each check of a JSON body and the bare media types it checks (ranges as written).
+    checks: tuple[tuple[str, tuple[str, ...]], ...]
+    doc: str  # what the request class's `body` is, for its docstring
 
 
 @dataclass(frozen=True)
@@ -117,21 +128,8 @@ def operation_view(api: Api, op: Operation) -> OperationView:
     request_fields = [(p.python_name, p.field_type) for p in params]
     body: BodyView | None = None
     if op.request_body is not None:
-        json_schema = op.request_body.json_schema
-        if json_schema is None:  # no JSON media type: the raw bytes, for the handler to read
-            body_type = "bytes"
-        else:
-            body_type = _BODY_TYPES.get(simple_type(json_schema, components) or "", "Any")
-        if not op.request_body.required and body_type != "Any":
-            body_type += " | None"
-        request_fields.append(("body", body_type))
-        body = BodyView(
-            required=op.request_body.required,
-            type=body_type,
-            json=json_schema is not None,
-            media_types=tuple(sorted({bare_media_type(m) for m in op.request_body.media_types})),
-            check=checks.functions.get(BODY_SLOT),
-        )
+        body = _body_view(op.request_body, components, checks)
+        request_fields.append(("body", body.type))
     path_names = tuple(p.name for p in params if p.location == "path")
     not_found = not_found_message(api, op) if path_names else None
     return OperationView(
@@ -149,6 +147,67 @@ def operation_view(api: Api, op: Operation) -> OperationView:
         imports=_validation_imports(params, body, checks, not_found is not None),
         uses_re="re." in checks.code,
         uses_decimal="Decimal" in checks.code,
+    )
+
+
+def _body_view(body: RequestBody, components: Any, checks: RequestChecks) -> BodyView:
+    """The reader, type and checks of a body.
+
+    Media types are told apart bare (API Gateway drops parameters too): when two spellings
+    of one type have different schemas, the first one's applies.
+    """
+    slots = body_slots(body)
+    takes_json: dict[str, bool] = {}
+    check_of: dict[str, str | None] = {}
+    for media_type in body.media_types:
+        bare = bare_media_type(media_type)
+        if bare not in takes_json:
+            takes_json[bare] = media_type in slots
+            if media_type in slots:
+                check_of[bare] = checks.functions.get(slots[media_type])
+    json_types = frozenset(check_of)
+    # Bytes come under a type that takes no JSON, or a range taking JSON among others
+    # (`*/*`: text/plain under it stays bytes); never under `application/*+json`.
+    may_be_bytes = any(
+        not takes or (is_media_range(bare) and not is_json_media_type(bare))
+        for bare, takes in takes_json.items()
+    )
+    json_kinds = {
+        _BODY_TYPES.get(simple_type(schema, components) or "", "Any"): None
+        for schema in body.json_schemas.values()
+    }
+    if "Any" in json_kinds:
+        json_kinds = {"Any": None}  # an untyped schema: Any covers the others
+    # mypy keeps `Any | bytes` a union: a handler must still rule bytes out.
+    body_type = " | ".join([*json_kinds, *(("bytes",) if may_be_bytes else ())] or ["bytes"])
+    if not body.required and body_type != "Any":
+        body_type += " | None"
+    if not json_types:
+        reader = "raw_body"
+    elif set(takes_json) == {JSON_MEDIA_TYPE}:
+        reader = "json_body"  # the common case, kept as lean as it was
+    else:
+        reader = "any_body"
+    if not json_types:
+        doc = "the raw body (bytes)"
+    elif may_be_bytes:
+        doc = "the body: parsed JSON, or bytes under a media type that is not JSON"
+    else:
+        doc = "the parsed JSON body"
+    grouped: dict[str, list[str]] = {}
+    for bare in sorted(check_of):
+        check = check_of[bare]
+        if check is not None:  # None: `{}`, any JSON document
+            grouped.setdefault(check, []).append(bare)
+    return BodyView(
+        required=body.required,
+        type=body_type,
+        reader=reader,
+        media_types=tuple(sorted(takes_json)),
+        json_types=json_types,
+        may_be_bytes=may_be_bytes,
+        checks=tuple((check, tuple(types)) for check, types in grouped.items()),
+        doc=doc,
     )
 
 
@@ -296,8 +355,7 @@ def _validation_imports(
         if p.kind == "object":
             names.update({p.reader.partition("(")[0], "object_parameter", "Invalid"})
     if body is not None:
-        reader = "json_body" if body.json else "raw_body"
-        names.update({"Invalid", "UnsupportedMediaType", reader, "unsupported_media_type"})
+        names.update({"Invalid", "UnsupportedMediaType", body.reader, "unsupported_media_type"})
         if not body.required:
             names.add("NO_BODY")
     if checks.functions:

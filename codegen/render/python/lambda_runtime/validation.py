@@ -20,7 +20,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from generated.runtime import error_response
 
@@ -457,7 +457,8 @@ _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=
 def json_body(
     event: Mapping[str, Any], headers: Mapping[str, list[str]] | None, required: bool
 ) -> Any:
-    """The parsed JSON body, or NO_BODY when there is none and none is required.
+    """The parsed JSON body, or NO_BODY when there is none and none is required, for an
+    operation whose body is `application/json` only.
 
     Raises UnsupportedMediaType (415), or Invalid (400, location `body`). `headers` are
     the ones the operation already read, with `content-type`; None reads it here.
@@ -467,15 +468,78 @@ def json_body(
         if required:
             raise Invalid("is required")
         return NO_BODY
-    content_types = (headers if headers is not None else header_values(event, _CONTENT_TYPE)).get(
-        "content-type"
-    )
-    content_type = content_types[0] if content_types else ""
-    media_type, semicolon, parameters = content_type.partition(";")
+    media_type, semicolon, parameters = _content_type(event, headers).partition(";")
     if media_type.strip().lower() != JSON_MEDIA_TYPE:
         raise UnsupportedMediaType
     if semicolon:  # only parameters cost a look: `application/json` alone is UTF-8
         _check_charset(parameters)
+    return _json_document(event, raw)
+
+
+def any_body(
+    event: Mapping[str, Any],
+    headers: Mapping[str, list[str]] | None,
+    media_types: Mapping[str, bool],
+    required: bool,
+) -> tuple[str, Any]:
+    """(the declared media type the request's matched, the body) for an operation offering
+    several media types, or ("", NO_BODY) when there is none and none is required.
+
+    `media_types` maps the bare, lower-case media types the spec offers (ranges such as
+    `application/*+json` and `*/*` as written) to True when JSON sent under them is parsed:
+    the body is then the parsed JSON, as `json_body` reads it, and otherwise bytes, as
+    `raw_body` reads them. Raises UnsupportedMediaType (415), or Invalid (400).
+    """
+    raw = event.get("body")
+    if raw is None or raw == "":
+        if required:
+            raise Invalid("is required")
+        return "", NO_BODY
+    media_type, semicolon, parameters = _content_type(event, headers).partition(";")
+    media_type = media_type.strip().lower()
+    declared = _declared(media_type, media_types)
+    if declared is None:
+        raise UnsupportedMediaType("Content-Type must be one of: " + ", ".join(sorted(media_types)))
+    # Under a range that takes JSON (`*/*`), only a JSON request is JSON: text/plain is bytes.
+    if media_types[declared] and _is_json(media_type):
+        if semicolon:
+            _check_charset(parameters)
+        return declared, _json_document(event, raw)
+    return declared, _bytes(event, raw)
+
+
+def _content_type(event: Mapping[str, Any], headers: Mapping[str, list[str]] | None) -> str:
+    content_types = (headers if headers is not None else header_values(event, _CONTENT_TYPE)).get(
+        "content-type"
+    )
+    return content_types[0] if content_types else ""
+
+
+def _is_json(media_type: str) -> bool:
+    """`application/json`, the legacy `text/json`, or an RFC 6839 `+json` structured
+    suffix (`application/merge-patch+json`): a bare, lower-case type whose body is JSON."""
+    return media_type in (JSON_MEDIA_TYPE, "text/json") or media_type.endswith("+json")
+
+
+def _declared(media_type: str, media_types: Collection[str]) -> str | None:
+    """The declared media type a request's bare, lower-case one falls under, most specific
+    first, as RFC 9110 12.5.1 ranks ranges: the type itself, then a structured-suffix range
+    (`application/*+json` for `application/merge-patch+json`, RFC 6839), `type/*`, `*/*`.
+    None: none does (a request without Content-Type falls under `*/*` only)."""
+    if media_type in media_types:
+        return media_type
+    kind, _, subtype = media_type.partition("/")
+    _, plus, suffix = subtype.rpartition("+")
+    ranges = [f"{kind}/*+{suffix}"] if plus else []
+    ranges += [f"{kind}/*", "*/*"]
+    for declared in ranges:
+        if declared in media_types:
+            return declared
+    return None
+
+
+def _json_document(event: Mapping[str, Any], raw: Any) -> Any:
+    """A body's JSON document: base64-decoded when API Gateway encoded it, strict UTF-8."""
     if not isinstance(raw, str):
         raise Invalid("must be a JSON document")
     if event.get("isBase64Encoded") is True:
@@ -571,16 +635,13 @@ def raw_body(
         if required:
             raise Invalid("is required")
         return NO_BODY
-    content_types = (headers if headers is not None else header_values(event, _CONTENT_TYPE)).get(
-        "content-type"
-    )
-    media_type = (content_types[0] if content_types else "").split(";", 1)[0].strip().lower()
-    if not (
-        media_type in media_types
-        or media_type.split("/", 1)[0] + "/*" in media_types
-        or "*/*" in media_types
-    ):
+    media_type = _content_type(event, headers).split(";", 1)[0].strip().lower()
+    if _declared(media_type, media_types) is None:
         raise UnsupportedMediaType("Content-Type must be one of: " + ", ".join(sorted(media_types)))
+    return _bytes(event, raw)
+
+
+def _bytes(event: Mapping[str, Any], raw: Any) -> bytes:
     if not isinstance(raw, str):
         raise Invalid("must be a string")
     if event.get("isBase64Encoded") is True:
