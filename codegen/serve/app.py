@@ -126,6 +126,7 @@ def create_app(
     auth: AuthOptions | None = None,
     mock: str | None = None,
     strict_examples: bool = False,
+    mock_seed: int | None = None,
     spec_file: str = DEFAULT_SPEC_FILE,
     docs_page: DocsPage | None = None,
     chaos: Chaos | None = None,
@@ -135,7 +136,8 @@ def create_app(
     `dynamodb_endpoint=None` embeds moto; otherwise the tables are created on that endpoint.
     `mock="all"` answers every operation from the spec's examples, `mock="stubs"` only those
     whose handler is still the generated 501 stub (`codegen.serve.mock`); `strict_examples`
-    refuses an example that breaks its schema instead of mocking from the schema. `docs_page`
+    refuses an example that breaks its schema instead of mocking from the schema; `mock_seed`
+    seeds the bodies of `Prefer: dynamic=true` (None: a random seed, printed). `docs_page`
     (`codegen.publish.docs_page`) serves `/docs`; without it `/docs` is an unknown path.
     `chaos` injects DynamoDB faults at the endpoint the handlers use (`serve --chaos`).
     """
@@ -189,7 +191,7 @@ def create_app(
         from codegen.serve.mock import build_mock
 
         try:
-            setup = build_mock(api, root, mock, strict=strict_examples)
+            setup = build_mock(api, root, mock, strict=strict_examples, seed=mock_seed)
         except SpecError as error:
             raise StartupError(f"{root / spec_file}: {error}", exit_code=2) from error
         resolver, mock_banner = setup.resolver, setup.banner

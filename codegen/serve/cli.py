@@ -151,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --mock/--mock-stubs: refuse to start on an example that breaks its schema "
         "(as publish does) instead of naming it and mocking from the schema",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --mock/--mock-stubs: seed the random bodies of `Prefer: dynamic=true` "
+        "(default: one chosen at start and printed), so that a run can be replayed",
+    )
     # `codegen.publish.docs_page` for /docs, handed over by `main` (serve imports no publish).
     parser.set_defaults(docs_page=None)
     return parser
@@ -261,6 +269,7 @@ def app_for(args: argparse.Namespace, root: Path) -> LocalApi:
         auth=auth_options(args),
         mock=args.mock,
         strict_examples=args.strict_examples,
+        mock_seed=args.seed,
         spec_file=args.spec.name,
         docs_page=args.docs_page,
         chaos=None if args.chaos is None else chaos.Chaos(args.chaos),

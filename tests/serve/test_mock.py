@@ -169,7 +169,8 @@ def test_prefer_header_parsing() -> None:
         "code": "200",
     }
     assert preferences(["Code=201", "code=404"]) == {"code": "201"}  # the first one wins
-    assert preferences(["dynamic=true"]) == {}
+    assert preferences(["dynamic=TRUE"]) == {"dynamic": "true"}
+    assert preferences(["lenient, wait=5"]) == {}
 
 
 # -- --mock-stubs -------------------------------------------------------------------------

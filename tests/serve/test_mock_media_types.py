@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from werkzeug.test import Client
 
-from codegen.openapi.parser import parse_api
-from codegen.render.collect import render_all, write
 from codegen.serve import create_app
-from tests.serve.test_mock import forget_modules_under
+from tests.serve.rendered_projects import rendered_project
 
 OBJECT = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
 
@@ -43,15 +40,12 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    root: Path = tmp_path_factory.mktemp("media-types")
-    (root / "openapi.yaml").write_text(json.dumps(SPEC), encoding="utf-8")
-    write(root, render_all(parse_api(root / "openapi.yaml")))
-    app = create_app(root, mock="all")
-    try:
-        yield Client(app)
-    finally:
-        app.close()
-        forget_modules_under(root)
+    with rendered_project(tmp_path_factory.mktemp("media-types"), SPEC) as root:
+        app = create_app(root, mock="all")
+        try:
+            yield Client(app)
+        finally:
+            app.close()
 
 
 @pytest.mark.parametrize(

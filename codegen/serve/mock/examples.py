@@ -42,6 +42,7 @@ class Answer:
     media_type: str | None  # None: no content
     examples: tuple[Example, ...]
     headers: tuple[tuple[str, str], ...]
+    schema_pointer: str | None = None  # the media type's schema, for dynamic bodies
 
     @property
     def servable(self) -> bool:
@@ -192,7 +193,9 @@ class _Builder:
         if not examples and isinstance(media, Mapping):
             built = self._built(media.get("schema"), join_pointer(where, "schema"))
             examples = () if built is None else (built,)
-        return Answer(key, str(media_type), examples, headers)
+        has_schema = isinstance(media, Mapping) and "schema" in media
+        schema_pointer = join_pointer(where, "schema") if has_schema else None
+        return Answer(key, str(media_type), examples, headers, schema_pointer)
 
     def _examples(self, media: Any, where: str) -> tuple[Example, ...]:
         """The media type's examples that match its schema (each checked here: a named

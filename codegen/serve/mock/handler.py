@@ -6,7 +6,9 @@ mocked operations' handlers are the mock, the others (with `--mock-stubs`) the r
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,8 @@ from codegen.openapi.model import Api
 from codegen.openapi.published import published_document
 from codegen.serve import rendered
 from codegen.serve.handlers import Handler, HandlerResolver
-from codegen.serve.mock.examples import Choice, OperationAnswers, operation_answers
+from codegen.serve.mock.dynamic import DynamicBodies
+from codegen.serve.mock.examples import Choice, Example, OperationAnswers, operation_answers
 from codegen.serve.mock.prefer import preferences
 from codegen.serve.mock.stubs import stub_operations
 
@@ -28,10 +31,14 @@ class MockHandler:
     """One callable for every mocked operation; the event names which one was called."""
 
     def __init__(
-        self, answers: Mapping[tuple[str, str], OperationAnswers], validators: Mapping[str, str]
+        self,
+        answers: Mapping[tuple[str, str], OperationAnswers],
+        validators: Mapping[str, str],
+        dynamic: DynamicBodies | None = None,
     ) -> None:
         self._answers = dict(answers)
         self._validators = dict(validators)  # (METHOD path) -> generated.operations.<op>
+        self._dynamic = dynamic  # `Prefer: dynamic=true` bodies
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         runtime = rendered.load(rendered.RUNTIME)
@@ -41,11 +48,24 @@ class MockHandler:
         request = validator.validate(event)
         if isinstance(request, dict):
             return request
-        choice = self._answers[key].choose(preferences(_prefer_values(event)))
+        prefer = preferences(_prefer_values(event))
+        choice = self._answers[key].choose(prefer)
         if isinstance(choice, str):
             response: dict[str, Any] = runtime.error_response(400, choice)
             return response
+        if prefer.get("dynamic") == "true" and "example" not in prefer:
+            choice = self._dynamic_choice(choice)
         return _proxy_response(runtime, choice)
+
+    def _dynamic_choice(self, choice: Choice) -> Choice:
+        """`choice` with a random schema-valid body, when one can be drawn."""
+        pointer = choice.answer.schema_pointer
+        if self._dynamic is None or pointer is None:
+            return choice
+        value = self._dynamic.body(pointer)
+        if value is None:
+            return choice
+        return dataclasses.replace(choice, example=Example("dynamic", value))
 
 
 def _prefer_values(event: Mapping[str, Any]) -> list[str]:
@@ -101,24 +121,31 @@ class MockSetup:
     banner: tuple[str, ...]
 
 
-def build_mock(api: Api, root: Path, mode: str, *, strict: bool = False) -> MockSetup:
+def build_mock(
+    api: Api, root: Path, mode: str, *, strict: bool = False, seed: int | None = None
+) -> MockSetup:
     """The resolver for `mode` ("all" or "stubs"). `SpecError` for an operation with
     nothing to answer, and with `strict` for an invalid example; otherwise each invalid
-    example is a line of the banner and a body built from the schema answers instead."""
+    example is a line of the banner and a body built from the schema answers instead.
+    `seed` seeds the `Prefer: dynamic=true` bodies (None: one chosen now, and printed)."""
     operations = list(api.operations) if mode == "all" else stub_operations(api, root)
     # The document client teams get; its examples checked against their schemas here.
     warnings: list[str] = []
     document = published_document(api.document, api.spec_path, check=strict)
     answers = operation_answers(document, strict=strict, warnings=warnings)
+    dynamic = DynamicBodies(document, secrets.randbelow(2**32) if seed is None else seed)
     mock = MockHandler(
         answers,
         {f"{op.method} {op.path}": rendered.operation_module(op) for op in api.operations},
+        dynamic,
     )
     names = ", ".join(op.operation_id for op in operations) or "none"
     scope = "every operation" if mode == "all" else f"stub handlers only ({names})"
     banner = (
         f"Mock: {scope} answered from the spec's examples, else from their schemas; "
         "`Prefer: code=NNN` / `Prefer: example=NAME` pick the answer",
+        "Mock: `Prefer: dynamic=true` answers a random body valid against its schema "
+        f"(seed {dynamic.seed}: `--seed {dynamic.seed}` draws the same bodies again)",
         *(f"Mock: {line}" for line in warnings),
     )
     mocked = frozenset(op.handler.dotted for op in operations)

@@ -65,28 +65,61 @@ class Sampler:
         # The pointers of schema `example`s that break their own schema: not used.
         self._skip = skip_examples
 
+    # The choices the static order makes, each one a method so that a random sampler
+    # (codegen.serve.mock.dynamic) can make them otherwise.
+    use_examples = True  # the schema's `example`, `default`, `examples[0]` before any value
+
+    def branch(self, count: int) -> int:
+        """Which of `count` oneOf/anyOf branches: the first."""
+        return 0
+
+    def enum_value(self, values: list[Any]) -> Any:
+        return values[0]
+
+    def string(self, node: Mapping[str, Any], pointer: str) -> str:
+        return _string(node, pointer)
+
+    def number(self, node: Mapping[str, Any], integer: bool) -> int | float:
+        return static_number(node, integer)
+
+    def boolean(self) -> bool:
+        return True
+
+    def item_count(self, low: int, high: int | None, depth: int) -> int:
+        count = low if depth >= MAX_DEPTH else max(low, 1)
+        return count if high is None else min(count, high)
+
+    def includes_optional(self) -> bool:
+        return True
+
     def sample(self, schema: Any, pointer: str, depth: int = 0) -> Any:
         node, pointer = follow_refs(self._document, schema, pointer)
         if not isinstance(node, Mapping):
             return None
-        if "example" in node and join_pointer(pointer, "example") not in self._skip:
+        if (
+            self.use_examples
+            and "example" in node
+            and join_pointer(pointer, "example") not in self._skip
+        ):
             return node["example"]
         if isinstance(node.get("allOf"), list) and node["allOf"]:
             return self.sample(self.merged(node, pointer), pointer, depth)
         for key in ("oneOf", "anyOf"):
             branches = node.get(key)
             if isinstance(branches, list) and branches:
+                index = self.branch(len(branches))
                 rest = {k: v for k, v in node.items() if k != key}
-                first, _ = follow_refs(self._document, branches[0], join_pointer(pointer, key, 0))
-                if isinstance(first, Mapping) and rest:
-                    return self.sample(_merge(rest, first), pointer, depth)
-                return self.sample(branches[0], join_pointer(pointer, key, 0), depth)
+                where = join_pointer(pointer, key, index)
+                chosen, _ = follow_refs(self._document, branches[index], where)
+                if isinstance(chosen, Mapping) and rest:
+                    return self.sample(_merge(rest, chosen), pointer, depth)
+                return self.sample(branches[index], where, depth)
         for key in ("default", "const"):
-            if key in node:
+            if key in node and (self.use_examples or key == "const"):
                 return node[key]
         if isinstance(node.get("enum"), list) and node["enum"]:
-            return node["enum"][0]
-        if isinstance(node.get("examples"), list) and node["examples"]:
+            return self.enum_value(node["enum"])
+        if self.use_examples and isinstance(node.get("examples"), list) and node["examples"]:
             return node["examples"][0]
         return self._by_type(node, pointer, depth)
 
@@ -121,11 +154,11 @@ class Sampler:
         if kind == "array":
             return self._array(node, pointer, depth)
         if kind == "string":
-            return _string(node, pointer)
+            return self.string(node, pointer)
         if kind in ("integer", "number"):
-            return _number(node, kind == "integer")
+            return self.number(node, kind == "integer")
         if kind == "boolean":
-            return True
+            return self.boolean()
         return None
 
     def _object(self, node: Mapping[str, Any], pointer: str, depth: int) -> dict[str, Any]:
@@ -138,7 +171,7 @@ class Sampler:
             resolved, _ = follow_refs(self._document, sub, where)
             if isinstance(resolved, Mapping) and resolved.get(self._hidden) is True:
                 continue
-            if depth >= MAX_DEPTH and name not in required:
+            if name not in required and (depth >= MAX_DEPTH or not self.includes_optional()):
                 continue
             result[str(name)] = self.sample(sub, where, depth + 1)
         for name in sorted(required - result.keys()):  # required but not described
@@ -157,11 +190,9 @@ class Sampler:
         return "string"
 
     def _array(self, node: Mapping[str, Any], pointer: str, depth: int) -> list[Any]:
-        low: int = _integer(node, "minItems", 0)
-        high: int | None = _integer(node, "maxItems", None)
-        count = low if depth >= MAX_DEPTH else max(low, 1)
-        if high is not None:
-            count = min(count, high)
+        low: int = integer_keyword(node, "minItems", 0)
+        high: int | None = integer_keyword(node, "maxItems", None)
+        count = self.item_count(low, high, depth)
         if count == 0:
             return []
         item = self.sample(node.get("items", {}), join_pointer(pointer, "items"), depth + 1)
@@ -171,7 +202,7 @@ class Sampler:
         return [item] * count
 
 
-def _integer(node: Mapping[str, Any], key: str, default: Any) -> Any:
+def integer_keyword(node: Mapping[str, Any], key: str, default: Any) -> Any:
     value = node.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
@@ -203,8 +234,8 @@ def _merge(left: Mapping[str, Any], right: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _string(node: Mapping[str, Any], pointer: str) -> str:
-    low: int = _integer(node, "minLength", 0)
-    high: int | None = _integer(node, "maxLength", None)
+    low: int = integer_keyword(node, "minLength", 0)
+    high: int | None = integer_keyword(node, "maxLength", None)
     pattern = node.get("pattern")
     if isinstance(pattern, str):
         return pattern_value(pattern, low, high, pointer)
@@ -253,7 +284,7 @@ def pattern_value(pattern: str, low: int, high: int | None, pointer: str) -> str
     raise SpecError(f"no string matching pattern {pattern!r}{bounds} was found", pointer)
 
 
-def _number(node: Mapping[str, Any], integer: bool) -> int | float:
+def static_number(node: Mapping[str, Any], integer: bool) -> int | float:
     low, high = node.get("minimum"), node.get("maximum")
     exclusive_low = node.get("exclusiveMinimum") is True
     exclusive_high = node.get("exclusiveMaximum") is True
