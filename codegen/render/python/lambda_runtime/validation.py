@@ -491,12 +491,15 @@ def any_body(
     `raw_body` reads them. Raises UnsupportedMediaType (415), or Invalid (400).
     """
     raw = event.get("body")
-    if raw is None or raw == "":
-        if required:
-            raise Invalid("is required")
-        return "", NO_BODY
     media_type, semicolon, parameters = _content_type(event, headers).partition(";")
     media_type = media_type.strip().lower()
+    if raw is None or raw == "":
+        if required:
+            declared = _empty_representation(media_type, media_types)
+            if declared is None:
+                raise Invalid("is required")
+            return declared, b""
+        return "", NO_BODY
     declared = _declared(media_type, media_types)
     if declared is None:
         raise UnsupportedMediaType("Content-Type must be one of: " + ", ".join(sorted(media_types)))
@@ -506,6 +509,19 @@ def any_body(
             _check_charset(parameters)
         return declared, _json_document(event, raw)
     return declared, _bytes(event, raw)
+
+
+def _empty_representation(media_type: str, media_types: Mapping[str, bool]) -> str | None:
+    """The declared media type an empty body is a valid representation of: one the request
+    names in its Content-Type that is not read as JSON (zero bytes of text/plain are the
+    empty text; zero bytes are no JSON document). API Gateway hands the Lambda an empty
+    body as `null`, so the Content-Type is all that tells "empty" from "not sent"."""
+    if not media_type:
+        return None
+    declared = _declared(media_type, media_types)
+    if declared is None or (media_types[declared] and _is_json(media_type)):
+        return None
+    return declared
 
 
 def _content_type(event: Mapping[str, Any], headers: Mapping[str, list[str]] | None) -> str:
@@ -631,11 +647,13 @@ def raw_body(
     `*/*` included as written). Raises UnsupportedMediaType (415), or Invalid (400).
     """
     raw = event.get("body")
+    media_type = _content_type(event, headers).split(";", 1)[0].strip().lower()
     if raw is None or raw == "":
         if required:
-            raise Invalid("is required")
+            if _empty_representation(media_type, dict.fromkeys(media_types, False)) is None:
+                raise Invalid("is required")
+            return b""
         return NO_BODY
-    media_type = _content_type(event, headers).split(";", 1)[0].strip().lower()
     if _declared(media_type, media_types) is None:
         raise UnsupportedMediaType("Content-Type must be one of: " + ", ".join(sorted(media_types)))
     return _bytes(event, raw)
