@@ -87,12 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _generate(spec: Path) -> int:
     from codegen.openapi.parser import parse_api
-    from codegen.render.collect import render_all, write
+    from codegen.render.cloudformation.stack_limits import limit_warnings
+    from codegen.render.collect import TEMPLATE_FILE, render_all, write
 
     api = parse_api(spec)
     for skipped in api.skipped:
         print(skipped.warning, file=sys.stderr)
-    for relative in write(api.root, render_all(api)):
+    rendered = render_all(api)
+    for warning in limit_warnings(rendered.generated[TEMPLATE_FILE]):
+        print(warning, file=sys.stderr)
+    for relative in write(api.root, rendered):
         print(f"codegen: wrote {relative.as_posix()}")
     return EXIT_OK
 
