@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -390,3 +391,41 @@ def test_other_formats() -> None:
         "0000-01-01T00:00:00Z",
     ):
         assert not is_date_time(bad), bad
+
+
+def test_two_unique_item_arrays_in_one_body(tmp_path: Path) -> None:
+    """fastjsonschema defines a local `fn` in each `uniqueItems` check: two of them in one
+    module are no clash of schema names (mercedes-benz.com's dealer spec was refused)."""
+    from tests.codegen.helpers import generate, load_operations
+
+    unique = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "createThing",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"tags": unique, "labels": unique},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    (tmp_path / "openapi.yaml").write_text(json.dumps(spec), encoding="utf-8")
+    generate(tmp_path / "openapi.yaml")
+    validate = load_operations(tmp_path / "src", ["create_thing"])["create_thing"].validate
+    assert not isinstance(validate(json_event({"tags": ["a", "b"], "labels": ["a"]})), dict)
+    for body in ({"tags": ["a", "a"]}, {"labels": ["b", "b"]}):
+        refused = validate(json_event(body))
+        assert isinstance(refused, dict) and refused["statusCode"] == 400, body

@@ -169,6 +169,9 @@ def _compile(schema_json: str) -> tuple[str, dict[str, str]]:
             if not set(modules) <= ALLOWED_IMPORTS:
                 # A new fastjsonschema version needing more than we import: fail loudly.
                 raise _CompileError(f"fastjsonschema output imports {modules}")
+    # Module-level functions only: fastjsonschema defines a local `fn` inside the check of
+    # every `uniqueItems`, so two of those in one module are no clash.
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             if node.name in names:  # two schema names that differ only in case or punctuation
                 raise _CompileError(f"two schemas compile to the same function {node.name}")
